@@ -1,0 +1,58 @@
+# 協働ポータル: `make run` serves the portal with demo data, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is a development server: DEBUG on unless the environment says otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: help install run migrate seed test test-fast lint format check clean
+
+help:
+	@echo "make run    virtualenv, install, migrate, demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   the whole test suite (DATABASE_URL chooses PostgreSQL; SQLite otherwise)"
+	@echo "make lint   ruff check and format check"
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 以上が必要です: PYTHON=python3.12 make ... で指定してください。")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(RUN_ENV) $(PY) manage.py seed_demo
+
+run: seed
+	@echo "協働ポータルを http://$(HOST):$(PORT)/ で起動します (Ctrl+C で終了)。"
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -m "not slow"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

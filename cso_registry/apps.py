@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CsoRegistryConfig(AppConfig):
+    name = "cso_registry"
+    verbose_name = _("CSO 名簿")

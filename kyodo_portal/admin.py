@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from kyodo_portal.models import Department, User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "department", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "groups", "department"]
+    list_select_related = ["department__parent"]
+    search_fields = ["email", "full_name"]
+    autocomplete_fields = ["department"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("個人情報"), {"fields": ["full_name", "department"]}),
+        (_("権限"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("日時"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+    ]
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent", "phone", "is_active"]
+    list_filter = ["kind", "is_active", "parent"]
+    list_select_related = ["parent"]
+    search_fields = ["name", "parent__name"]
+    ordering = ["parent__sort_order", "sort_order", "name"]

@@ -1,0 +1,181 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from kyodo_portal.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("メールアドレスは必須です。")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("スーパーユーザーは is_staff と is_superuser が必要です。")
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in: a CSO member, a 県民協働推進員 or a 県民協働課 officer.
+
+    People sign in with their email address; staff also belong to one department.
+    """
+
+    email = models.EmailField(_("メールアドレス"), unique=True)
+    full_name = models.CharField(_("氏名"), max_length=100, blank=True)
+    department = models.ForeignKey(
+        "kyodo_portal.Department",
+        verbose_name=_("所属"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text=_("県職員の所属部署。CSO の方は空欄です。"),
+    )
+    is_staff = models.BooleanField(
+        _("管理画面の利用"),
+        default=False,
+        help_text=_("県職員として管理画面にログインできるかどうか。"),
+    )
+    is_active = models.BooleanField(
+        _("有効"),
+        default=True,
+        help_text=_(
+            "無効にするとログインできなくなります。アカウントは削除せず無効にしてください。"
+        ),
+    )
+    date_joined = models.DateTimeField(_("登録日時"), default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        verbose_name = _("利用者")
+        verbose_name_plural = _("利用者")
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = type(self).objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name or self.email
+
+    @cached_property
+    def role_names(self):
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role):
+        return self.is_active and role in self.role_names
+
+    @property
+    def is_promoter(self):
+        """県民協働推進員: reviews the work of their own department."""
+        return self.is_staff and self.has_role(Role.PROMOTER)
+
+    @property
+    def is_coordinator(self):
+        """県民協働課: sees and coordinates every department's work."""
+        return (
+            self.is_active
+            and self.is_staff
+            and (self.is_superuser or self.has_role(Role.COORDINATOR))
+        )
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def bureaus(self):
+        return self.filter(kind=Department.Kind.BUREAU)
+
+    def units(self):
+        """課 and 現地機関: the departments that post themes and receive proposals."""
+        return self.exclude(kind=Department.Kind.BUREAU)
+
+
+class Department(models.Model):
+    """The prefecture's organisation: 部 at the top, 課 and 現地機関 below."""
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("部・局")
+        DIVISION = "division", _("課")
+        LOCAL_OFFICE = "local_office", _("現地機関")
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上位の部"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    email = models.EmailField(_("代表メールアドレス"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+    is_active = models.BooleanField(
+        _("現存"), default=True, help_text=_("組織改正で廃止された部署は削除せず、外してください。")
+    )
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("部署")
+        verbose_name_plural = _("部署")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="department_unique_name_within_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="department_unique_top_level_name",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="bureau", parent__isnull=True)
+                    | (~Q(kind="bureau") & Q(parent__isnull=False))
+                ),
+                name="department_bureau_is_top_level",
+                violation_error_message=_("部・局は最上位に、課と現地機関は部の下に置きます。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        if self.parent_id is None:
+            return self.name
+        return f"{self.parent.name} {self.name}"

@@ -1,0 +1,64 @@
+"""Japanese era dates (和暦) and fiscal years (年度, April to March)."""
+
+import datetime
+from typing import NamedTuple
+
+
+class Era(NamedTuple):
+    name: str
+    first_day: datetime.date
+
+
+# Newest first; each era runs until the day before the next one starts.
+ERAS = (
+    Era("令和", datetime.date(2019, 5, 1)),
+    Era("平成", datetime.date(1989, 1, 8)),
+    Era("昭和", datetime.date(1926, 12, 25)),
+)
+
+
+def _as_date(value):
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
+def era_year(value):
+    """Return (era name, year in the era) for a date; the era follows from the full date."""
+    day = _as_date(value)
+    for era in ERAS:
+        if day >= era.first_day:
+            return era.name, day.year - era.first_day.year + 1
+    raise ValueError(f"{day} は昭和より前の日付です。")
+
+
+def format_era_year(era_name, year):
+    return f"{era_name}{'元' if year == 1 else year}年"
+
+
+def wareki_date(value):
+    """2025-04-01 → 令和7年4月1日."""
+    day = _as_date(value)
+    era_name, year = era_year(day)
+    return f"{format_era_year(era_name, year)}{day.month}月{day.day}日"
+
+
+def fiscal_year(value):
+    """The fiscal year (西暦) a date falls in: 2026-03-31 → 2025, 2026-04-01 → 2026."""
+    day = _as_date(value)
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_label(year):
+    """A fiscal year (西暦) in the era style: 2025 → 令和7年度. The era is that of 1 April."""
+    era_name, era_year_number = era_year(datetime.date(year, 4, 1))
+    return f"{format_era_year(era_name, era_year_number)[:-1]}年度"
+
+
+def fiscal_year_range(year):
+    """First and last day of a fiscal year (西暦)."""
+    return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the project's settings, read from the same environment,
+with a throwaway secret, fast password hashing and plain static storage."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+
+from kyodo_portal.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The test client speaks plain HTTP; the production redirect is tested on its own.
+SECURE_SSL_REDIRECT = False
+# Serve static files from the finders, as in development, without a collectstatic run.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
