@@ -17,3 +17,5 @@ SECURE_SSL_REDIRECT = False
 # Serve static files from the finders, as in development, without a collectstatic run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Templates used only by tests (for example a sample email).
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
