@@ -5,6 +5,25 @@ from kyodo_portal.roles import Role
 from tests.factories import DepartmentFactory, UserFactory
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, threads) flush the database afterwards; have each one
+    restore the migrations' reference data (roles, municipalities, activity fields) first."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            (marker is not None and marker.kwargs.get("transaction"))
+            or "live_server" in item.fixturenames
+            or "transactional_db" in item.fixturenames
+        )
+        if not transactional:
+            continue
+        if marker is not None:
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        elif "django_db_serialized_rollback" not in item.fixturenames:
+            item.fixturenames.append("django_db_serialized_rollback")
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory()

@@ -27,3 +27,10 @@ def test_no_notification_when_the_transaction_rolls_back():
         raise RuntimeError("rolled back")
 
     assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reference_data_is_back_for_a_transactional_test_after_another_flushed_it():
+    from cso_registry.models import Municipality
+
+    assert Municipality.objects.count() == 20
