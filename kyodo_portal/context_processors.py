@@ -2,4 +2,5 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME}
+    # "portal_name", not "site_name": Django's auth views put the domain in "site_name".
+    return {"portal_name": settings.SITE_NAME}
