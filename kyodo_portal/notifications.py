@@ -8,7 +8,9 @@ from django.template.loader import render_to_string
 
 def render_email(template, context):
     """Render ``emails/<template>.txt``: the first line is the subject, the rest the body."""
-    text = render_to_string(f"emails/{template}.txt", {"portal_name": settings.SITE_NAME, **context})
+    text = render_to_string(
+        f"emails/{template}.txt", {"portal_name": settings.SITE_NAME, **context}
+    )
     subject, _, body = text.strip().partition("\n")
     return f"[{settings.SITE_NAME}] {subject.strip()}", body.strip() + "\n"
 

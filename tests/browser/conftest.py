@@ -41,7 +41,9 @@ def pytest_collection_modifyitems(items):
 def browser():
     executable = chromium_path()
     if executable is None:
-        reason = "Chromium が見つからないためブラウザーテストを省略します (apt-get install chromium)。"
+        reason = (
+            "Chromium が見つからないためブラウザーテストを省略します (apt-get install chromium)。"
+        )
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(reason.replace("省略します", "実行できません"), pytrace=False)
         pytest.skip(reason)
