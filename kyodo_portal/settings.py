@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "cso_registry",
     "proposals",
     "evaluations",
+    "outreach",
+    "advisors",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -177,3 +179,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Uploads (kyodo_portal/uploads.py): confidential attachments live outside MEDIA_ROOT and are
+# only handed out by permission-checked download views; UPLOAD_MAX_BYTES limits each file.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

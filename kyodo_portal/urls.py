@@ -4,19 +4,23 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kyodo_portal import views
+from outreach.views import home
 
 admin.site.site_header = "協働ポータル 管理画面"
 admin.site.site_title = "協働ポータル 管理画面"
 admin.site.index_title = "県職員の業務"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cso/", include("cso_registry.urls")),
+    path("", include("cso_registry.account_urls")),
     path("", include("proposals.urls")),
     path("", include("evaluations.urls")),
+    path("", include("outreach.urls")),
+    path("my/advisor-requests/", include("advisors.urls")),
     path("admin/", admin.site.urls),
 ]
 

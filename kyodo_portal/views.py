@@ -1,13 +1,7 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-
-
-@require_safe
-def home(request):
-    return render(request, "home.html")
 
 
 @never_cache

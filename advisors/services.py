@@ -1,0 +1,229 @@
+"""The life of an advisor request: 申込受付 → 派遣決定 → 実施済み, or 見送り / 取下げ.
+
+Each step checks the current state and the person, locks the row, saves, writes a
+transition, and mails the other side once the transaction has committed.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from advisors.models import Advisor, AdvisorRequest, AdvisorRequestTransition
+from cso_registry.models import CSO, Membership
+from kyodo_portal.notifications import notify_after_commit
+from kyodo_portal.roles import Role
+
+Status = AdvisorRequest.Status
+
+
+class AdvisorRequestError(Exception):
+    """A step not allowed now or for this person; the message is shown as it is."""
+
+
+def is_cso_admin(user, cso):
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            user=user,
+            cso=cso,
+            role=Membership.Role.ADMIN,
+            status=Membership.Status.ACTIVE,
+        ).exists()
+    )
+
+
+def eligible_csos(user):
+    """CSOs for which this person may request an advisor: NPO法人 they manage."""
+    if not user.is_authenticated:
+        return CSO.objects.none()
+    return CSO.objects.filter(
+        kind=CSO.Kind.NPO_CORPORATION,
+        memberships__user=user,
+        memberships__role=Membership.Role.ADMIN,
+        memberships__status=Membership.Status.ACTIVE,
+    ).distinct()
+
+
+def _coordinator_emails():
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_active=True, is_staff=True, groups__name=Role.COORDINATOR)
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _cso_admin_emails(cso):
+    return list(
+        Membership.objects.filter(
+            cso=cso, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+        ).values_list("user__email", flat=True)
+    )
+
+
+def _check_coordinator(user):
+    if not user.is_coordinator:
+        raise AdvisorRequestError(_("この操作は県民協働課の職員だけが行えます。"))
+
+
+def _lock(advisor_request):
+    return (
+        AdvisorRequest.objects.select_for_update().select_related("cso").get(pk=advisor_request.pk)
+    )
+
+
+def _move(advisor_request, to_status, *, by, comment="", fields=()):
+    from_status = advisor_request.status
+    advisor_request.status = to_status
+    advisor_request.save(update_fields=["status", "updated_at", *fields])
+    AdvisorRequestTransition.objects.create(
+        request=advisor_request,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        comment=comment,
+    )
+
+
+def _notify(advisor_request, template, to, **extra):
+    notify_after_commit(
+        to=to,
+        template=template,
+        context={"advisor_request": advisor_request, "cso": advisor_request.cso, **extra},
+    )
+
+
+def advisor_request_submit(
+    *,
+    cso,
+    by,
+    topic,
+    details,
+    preferred_date_1,
+    preferred_date_2=None,
+    preferred_date_3=None,
+    preferred_time="",
+    place="",
+):
+    """A CSO's 管理者 asks for an advisor. Only NPO法人 are eligible (guideline: 専門アドバイザー派遣)."""
+    if not is_cso_admin(by, cso):
+        raise AdvisorRequestError(_("団体の管理者だけが申し込めます。"))
+    if cso.kind != CSO.Kind.NPO_CORPORATION:
+        raise AdvisorRequestError(
+            _(
+                "専門アドバイザー派遣は NPO法人 を対象としています。"
+                "%(kind)s の団体の方は、県民協働課の窓口にご相談ください。"
+            )
+            % {"kind": cso.get_kind_display()}
+        )
+    today = timezone.localdate()
+    for day in (preferred_date_1, preferred_date_2, preferred_date_3):
+        if day is not None and day <= today:
+            raise AdvisorRequestError(_("希望日は明日以降の日付にしてください。"))
+    with transaction.atomic():
+        advisor_request = AdvisorRequest.objects.create(
+            cso=cso,
+            requested_by=by,
+            topic=topic,
+            details=details,
+            preferred_date_1=preferred_date_1,
+            preferred_date_2=preferred_date_2,
+            preferred_date_3=preferred_date_3,
+            preferred_time=preferred_time,
+            place=place,
+            status=Status.SUBMITTED,
+        )
+        AdvisorRequestTransition.objects.create(
+            request=advisor_request, from_status="", to_status=Status.SUBMITTED, by=by
+        )
+        _notify(advisor_request, "advisor_request_submitted", _coordinator_emails())
+        _notify(advisor_request, "advisor_request_received", [by.email])
+    return advisor_request
+
+
+def advisor_request_schedule(
+    *, advisor_request, by, advisor, visit_at, visit_place="", message_to_cso=""
+):
+    """県民協働課 assigns an advisor and sets the visit (again, to reschedule)."""
+    _check_coordinator(by)
+    if not isinstance(advisor, Advisor) or not advisor.is_active:
+        raise AdvisorRequestError(_("派遣を依頼できるアドバイザーを選んでください。"))
+    if visit_at is None or visit_at <= timezone.now():
+        raise AdvisorRequestError(_("訪問日時はこれから先の日時にしてください。"))
+    with transaction.atomic():
+        advisor_request = _lock(advisor_request)
+        if advisor_request.status not in (Status.SUBMITTED, Status.SCHEDULED):
+            raise AdvisorRequestError(
+                _("「%(status)s」の申込には派遣を決められません。")
+                % {"status": advisor_request.get_status_display()}
+            )
+        rescheduled = advisor_request.status == Status.SCHEDULED
+        advisor_request.advisor = advisor
+        advisor_request.visit_at = visit_at
+        advisor_request.visit_place = visit_place
+        advisor_request.message_to_cso = message_to_cso
+        _move(
+            advisor_request,
+            Status.SCHEDULED,
+            by=by,
+            comment=message_to_cso,
+            fields=["advisor", "visit_at", "visit_place", "message_to_cso"],
+        )
+        _notify(
+            advisor_request,
+            "advisor_request_scheduled",
+            _cso_admin_emails(advisor_request.cso),
+            rescheduled=rescheduled,
+        )
+    return advisor_request
+
+
+def advisor_request_decline(*, advisor_request, by, reason):
+    """県民協働課 declines a request that has not been scheduled, with a reason for the CSO."""
+    _check_coordinator(by)
+    if not reason.strip():
+        raise AdvisorRequestError(_("見送りの理由を書いてください。団体の方に表示されます。"))
+    with transaction.atomic():
+        advisor_request = _lock(advisor_request)
+        if advisor_request.status != Status.SUBMITTED:
+            raise AdvisorRequestError(_("申込受付の状態のときだけ見送りにできます。"))
+        advisor_request.decline_reason = reason
+        _move(advisor_request, Status.DECLINED, by=by, comment=reason, fields=["decline_reason"])
+        _notify(advisor_request, "advisor_request_declined", _cso_admin_emails(advisor_request.cso))
+    return advisor_request
+
+
+def advisor_request_withdraw(*, advisor_request, by, comment=""):
+    """The CSO's 管理者 withdraws a request before the visit."""
+    with transaction.atomic():
+        advisor_request = _lock(advisor_request)
+        if not is_cso_admin(by, advisor_request.cso):
+            raise AdvisorRequestError(_("団体の管理者だけが取り下げられます。"))
+        if advisor_request.status not in (Status.SUBMITTED, Status.SCHEDULED):
+            raise AdvisorRequestError(
+                _("「%(status)s」の申込は取り下げられません。")
+                % {"status": advisor_request.get_status_display()}
+            )
+        _move(advisor_request, Status.WITHDRAWN, by=by, comment=comment)
+        _notify(advisor_request, "advisor_request_withdrawn", _coordinator_emails())
+    return advisor_request
+
+
+def advisor_request_complete(*, advisor_request, by, report):
+    """After the visit, 県民協働課 records a short report; the CSO sees it."""
+    _check_coordinator(by)
+    if not report.strip():
+        raise AdvisorRequestError(_("実施報告を書いてください。"))
+    with transaction.atomic():
+        advisor_request = _lock(advisor_request)
+        if advisor_request.status != Status.SCHEDULED:
+            raise AdvisorRequestError(_("派遣決定の状態のときだけ実施済みにできます。"))
+        if advisor_request.visit_at > timezone.now():
+            raise AdvisorRequestError(_("訪問日時より前には実施報告を登録できません。"))
+        advisor_request.report = report
+        _move(advisor_request, Status.COMPLETED, by=by, fields=["report"])
+        _notify(
+            advisor_request, "advisor_request_completed", _cso_admin_emails(advisor_request.cso)
+        )
+    return advisor_request

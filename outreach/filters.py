@@ -1,0 +1,49 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cso_registry.models import Municipality
+from outreach.models import Event
+
+
+class EventFilter(django_filters.FilterSet):
+    """Filters of the public event list; 職員研修 is offered only to staff."""
+
+    WHEN_CHOICES = [("upcoming", _("これからの催し")), ("past", _("終了した催し"))]
+
+    when = django_filters.ChoiceFilter(
+        label=_("時期"), choices=WHEN_CHOICES, method="filter_when", empty_label=None
+    )
+    kind = django_filters.ChoiceFilter(label=_("種類"), choices=Event.Kind.choices)
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("開催する市町"), queryset=Municipality.objects.all()
+    )
+    q = django_filters.CharFilter(label=_("キーワード"), method="filter_keyword")
+
+    class Meta:
+        model = Event
+        fields = ["when", "kind", "municipality", "q"]
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        data = data.copy() if data is not None else {}
+        if not data.get("when"):
+            data["when"] = "upcoming"
+        super().__init__(data, *args, **kwargs)
+        if not (user is not None and user.is_authenticated and user.is_staff):
+            self.filters["kind"].extra["choices"] = [
+                choice for choice in Event.Kind.choices if choice[0] != Event.Kind.STAFF_TRAINING
+            ]
+
+    def filter_when(self, queryset, name, value):
+        now = timezone.now()
+        if value == "past":
+            return queryset.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+        return queryset.filter(ends_at__gte=now).order_by("starts_at", "pk")
+
+    def filter_keyword(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(description__icontains=word) | Q(venue__icontains=word)
+            )
+        return queryset

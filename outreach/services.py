@@ -1,0 +1,297 @@
+"""Registration for events: seats, the waiting list, guest confirmation and cancellation.
+
+Every operation that changes seats locks the event row first (select_for_update), so two
+people taking the last seat at the same moment cannot both get it, and a cancellation
+moves the next person on the waiting list up within the same transaction.
+"""
+
+import datetime
+
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kyodo_portal.notifications import notify_after_commit
+from outreach.models import Event, Registration
+
+CONFIRM_SALT = "outreach.registration.confirm"
+CANCEL_SALT = "outreach.registration.cancel"
+# A guest's confirmation link is valid this long; after that they apply again.
+CONFIRMATION_MAX_AGE = datetime.timedelta(hours=48)
+
+
+class RegistrationError(Exception):
+    """A registration step that is not allowed now; the message is shown to the person."""
+
+
+def confirmation_token(registration):
+    return signing.dumps({"registration": registration.pk}, salt=CONFIRM_SALT)
+
+
+def cancellation_token(registration):
+    return signing.dumps(
+        {"registration": registration.pk, "email": registration.email}, salt=CANCEL_SALT
+    )
+
+
+def _absolute(base_url, path):
+    return base_url.rstrip("/") + path
+
+
+def _lock_event(event):
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _confirmed_count(event):
+    return event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+
+def _check_can_register(event, user):
+    if event.status == Event.Status.CANCELLED:
+        raise RegistrationError(_("この催しは中止になりました。"))
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationError(_("この催しはまだ申込を受け付けていません。"))
+    if event.is_staff_only and not (user is not None and user.is_staff and user.is_active):
+        raise RegistrationError(_("職員研修は県職員のみ申し込めます。"))
+    if not event.is_open_for_registration():
+        raise RegistrationError(_("申込の受付は終了しました。"))
+
+
+def _take_seat_or_queue(event, registration, now):
+    """Give a seat when one is free, otherwise a place at the end of the waiting list."""
+    if _confirmed_count(event) < event.capacity:
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+    else:
+        registration.status = Registration.Status.WAITLISTED
+        registration.waitlisted_at = now
+
+
+def _notify_registered(registration, *, base_url):
+    cancel_url = _absolute(
+        base_url,
+        reverse("outreach:registration_cancel", args=[cancellation_token(registration)]),
+    )
+    notify_after_commit(
+        to=[registration.email],
+        template=(
+            "event_registration_confirmed"
+            if registration.status == Registration.Status.CONFIRMED
+            else "event_registration_waitlisted"
+        ),
+        context={
+            "registration": registration,
+            "event": registration.event,
+            "event_url": _absolute(base_url, registration.event.get_absolute_url()),
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+def registration_create(*, event, user, organisation="", note="", base_url):
+    """A logged-in person registers: a seat if one is free, else the waiting list."""
+    with transaction.atomic():
+        event = _lock_event(event)
+        _check_can_register(event, user)
+        if (
+            event.registrations.filter(user=user, status__in=Registration.ACTIVE_STATUSES).exists()
+            or event.registrations.filter(
+                email=user.email.lower(), status__in=Registration.ACTIVE_STATUSES
+            ).exists()
+        ):
+            raise RegistrationError(_("この催しにはすでに申し込まれています。"))
+        now = timezone.now()
+        registration = Registration(
+            event=event,
+            user=user,
+            name=user.get_full_name(),
+            email=user.email.lower(),
+            organisation=organisation,
+            note=note,
+        )
+        _take_seat_or_queue(event, registration, now)
+        registration.save()
+        _notify_registered(registration, base_url=base_url)
+    return registration
+
+
+def registration_request_as_guest(*, event, name, email, organisation="", note="", base_url):
+    """A guest applies without an account: nothing is reserved until they confirm by email.
+
+    The answer to the guest is the same whether or not the address already has a place, so
+    that nobody can find out from the form who takes part; the mail tells the owner instead.
+    """
+    email = email.strip().lower()
+    with transaction.atomic():
+        event = _lock_event(event)
+        _check_can_register(event, None)
+        existing = (
+            event.registrations.filter(email=email, status__in=Registration.ACTIVE_STATUSES)
+            .order_by("pk")
+            .first()
+        )
+        context = {
+            "event": event,
+            "event_url": _absolute(base_url, event.get_absolute_url()),
+            "name": name,
+        }
+        if existing is not None and existing.status != Registration.Status.PENDING:
+            notify_after_commit(
+                to=[email], template="event_registration_duplicate", context=context
+            )
+            return None
+        registration = existing or Registration(event=event, email=email)
+        registration.name = name
+        registration.organisation = organisation
+        registration.note = note
+        registration.status = Registration.Status.PENDING
+        registration.save()
+        confirm_url = _absolute(
+            base_url,
+            reverse("outreach:registration_confirm", args=[confirmation_token(registration)]),
+        )
+        notify_after_commit(
+            to=[email],
+            template="event_registration_confirm",
+            context={
+                **context,
+                "confirm_url": confirm_url,
+                "hours": int(CONFIRMATION_MAX_AGE.total_seconds() // 3600),
+            },
+        )
+    return registration
+
+
+def registration_from_token(token, *, salt, max_age=None):
+    """The registration a signed link points to; RegistrationError when it is not valid."""
+    try:
+        data = signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired as error:
+        raise RegistrationError(
+            _("確認用リンクの有効期限が切れています。お手数ですが、もう一度お申し込みください。")
+        ) from error
+    except signing.BadSignature as error:
+        raise RegistrationError(
+            _("リンクが正しくありません。メールのリンクをそのままお使いください。")
+        ) from error
+    registration = (
+        Registration.objects.select_related("event").filter(pk=data.get("registration")).first()
+    )
+    if registration is None or ("email" in data and data["email"] != registration.email):
+        raise RegistrationError(_("お申し込みが見つかりません。"))
+    return registration
+
+
+def registration_confirm(*, token, base_url):
+    """A guest follows the emailed link: now the seat (or waiting-list place) is taken."""
+    registration = registration_from_token(token, salt=CONFIRM_SALT, max_age=CONFIRMATION_MAX_AGE)
+    with transaction.atomic():
+        event = _lock_event(registration.event)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status in (
+            Registration.Status.CONFIRMED,
+            Registration.Status.WAITLISTED,
+        ):
+            return registration
+        if registration.status != Registration.Status.PENDING:
+            raise RegistrationError(_("このお申し込みは取り消されています。"))
+        _check_can_register(event, None)
+        registration.event = event
+        _take_seat_or_queue(event, registration, timezone.now())
+        registration.save(update_fields=["status", "confirmed_at", "waitlisted_at"])
+        _notify_registered(registration, base_url=base_url)
+    return registration
+
+
+def registration_cancel(*, registration, by=None, base_url):
+    """Cancel a place; when a seat comes free, the first on the waiting list moves up.
+
+    ``by`` is the logged-in person cancelling, or the organiser's staff in the admin; None
+    for a guest holding the emailed cancellation link.
+    """
+    with transaction.atomic():
+        event = _lock_event(registration.event)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if (
+            by is not None
+            and registration.user_id != by.pk
+            and not Event.objects.managed_by(by).filter(pk=event.pk).exists()
+        ):
+            raise RegistrationError(_("ご自身のお申し込みだけ取り消せます。"))
+        if not registration.is_active:
+            raise RegistrationError(_("このお申し込みはすでに取り消されています。"))
+        if timezone.now() >= event.starts_at:
+            raise RegistrationError(_("開始後は取り消せません。主催部署へ直接ご連絡ください。"))
+        held_seat = registration.status == Registration.Status.CONFIRMED
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at"])
+        promoted = _promote_from_waiting_list(event, base_url=base_url) if held_seat else []
+    return promoted
+
+
+def event_fill_from_waiting_list(*, event, base_url):
+    """Move people up while seats are free (after a cancellation or a larger capacity)."""
+    with transaction.atomic():
+        event = _lock_event(event)
+        if event.status != Event.Status.PUBLISHED or timezone.now() >= event.starts_at:
+            return []
+        return _promote_from_waiting_list(event, base_url=base_url)
+
+
+def _promote_from_waiting_list(event, *, base_url):
+    free = event.capacity - _confirmed_count(event)
+    if free <= 0:
+        return []
+    waiting = list(
+        event.registrations.select_for_update()
+        .filter(status=Registration.Status.WAITLISTED)
+        .order_by("waitlisted_at", "pk")[:free]
+    )
+    now = timezone.now()
+    for registration in waiting:
+        registration.status = Registration.Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.save(update_fields=["status", "confirmed_at"])
+        registration.event = event
+        notify_after_commit(
+            to=[registration.email],
+            template="event_registration_promoted",
+            context={
+                "registration": registration,
+                "event": event,
+                "event_url": _absolute(base_url, event.get_absolute_url()),
+                "cancel_url": _absolute(
+                    base_url,
+                    reverse(
+                        "outreach:registration_cancel", args=[cancellation_token(registration)]
+                    ),
+                ),
+            },
+        )
+    return waiting
+
+
+def event_cancel(*, event, by, base_url):
+    """Call an announced event off and tell everyone who holds or awaits a place."""
+    with transaction.atomic():
+        event = _lock_event(event)
+        if event.status != Event.Status.PUBLISHED:
+            raise RegistrationError(_("公開中の催しだけ中止にできます。"))
+        if timezone.now() >= event.ends_at:
+            raise RegistrationError(_("終了した催しは中止にできません。"))
+        event.status = Event.Status.CANCELLED
+        event.save(update_fields=["status", "updated_at"])
+        recipients = list(
+            event.registrations.filter(
+                status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+            ).values_list("email", flat=True)
+        )
+        notify_after_commit(
+            to=recipients,
+            template="event_cancelled",
+            context={"event": event, "event_url": _absolute(base_url, event.get_absolute_url())},
+        )
+    return event
