@@ -59,3 +59,59 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     cso = factory.SubFactory(CSOFactory)
     role = Membership.Role.MEMBER
     status = Membership.Status.ACTIVE
+
+
+# --- proposals (issue 4) ---
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "proposals.Theme"
+        skip_postgeneration_save = True
+
+    department = factory.SubFactory(DepartmentFactory)
+    kind = "call"
+    title = factory.Sequence(lambda n: f"障害のある人の地域生活を支える協働テーマ{n}")
+    background = "地域で暮らし続けるための支えが足りません。"
+    wanted = "当事者と家族に寄り添う取り組みの提案を求めます。"
+    offered_forms = factory.LazyFunction(lambda: ["cooperation", "consignment"])
+    opens_on = factory.LazyFunction(lambda: _today() - _days(10))
+    closes_on = factory.LazyFunction(lambda: _today() + _days(30))
+    status = "published"
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _days(n):
+    import datetime
+
+    return datetime.timedelta(days=n)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A draft by a member of its CSO; pass ``status`` only through the services in tests of
+    behaviour (``proposal_submit(...)``); factories set it directly only to arrange a state."""
+
+    class Meta:
+        model = "proposals.Proposal"
+
+    cso = factory.SubFactory(CSOFactory)
+    theme = None
+    department = factory.SubFactory(DepartmentFactory)
+    title = factory.Sequence(lambda n: f"地域の見守り協働事業{n}")
+    purpose = "ひとり暮らしの高齢者の孤立を防ぎます。"
+    shared_goal = "見守りの担い手を地域に増やすことを県と共有します。"
+    content = "週一回の訪問と、月一回の交流会を行います。"
+    expected_effect = "孤立の早期発見と、住民同士のつながりの回復。"
+    zone = "C"
+    form = "cooperation"
+    project_type = "local"
+    cso_role = "訪問ボランティアの募集と研修。"
+    prefecture_role = "市町との調整と広報。"
+    created_by = factory.LazyAttribute(
+        lambda o: MembershipFactory(cso=o.cso, role=Membership.Role.ADMIN).user
+    )

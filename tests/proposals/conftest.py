@@ -1,0 +1,110 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cso_registry.models import Membership
+from kyodo_portal.roles import Role
+from proposals import services
+from proposals.models import Proposal, ReviewCriterion
+from tests.factories import (
+    CSOFactory,
+    DepartmentFactory,
+    MembershipFactory,
+    ProposalFactory,
+    UserFactory,
+)
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
+def pdf_file():
+    return SimpleUploadedFile("計画書.pdf", PDF_BYTES, content_type="application/pdf")
+
+
+@pytest.fixture
+def cso(db):
+    return CSOFactory()
+
+
+@pytest.fixture
+def cso_member(cso):
+    return MembershipFactory(cso=cso, role=Membership.Role.ADMIN).user
+
+
+@pytest.fixture
+def other_cso_member(db):
+    return MembershipFactory(role=Membership.Role.ADMIN).user
+
+
+@pytest.fixture
+def other_department(db):
+    return DepartmentFactory()
+
+
+@pytest.fixture
+def other_promoter(other_department):
+    user = UserFactory(is_staff=True, department=other_department)
+    user.groups.add(Group.objects.get(name=Role.PROMOTER))
+    return user
+
+
+@pytest.fixture
+def draft(cso, cso_member, department):
+    """A complete draft, created through the service as a member would."""
+    proposal = ProposalFactory.build(cso=cso, created_by=cso_member, department=department)
+    return services.proposal_create(proposal=proposal, by=cso_member)
+
+
+def arrange(proposal, status, *, member, staff):
+    """Bring a draft to ``status`` through the services, as people would."""
+    path = {
+        Proposal.Status.DRAFT: [],
+        Proposal.Status.SUBMITTED: ["submit"],
+        Proposal.Status.IN_CONSULTATION: ["submit", "start"],
+        Proposal.Status.AGREED: ["submit", "start", "agree"],
+        Proposal.Status.RETURNED: ["submit", "return"],
+        Proposal.Status.REJECTED: ["submit", "reject"],
+        Proposal.Status.WITHDRAWN: ["withdraw"],
+    }[status]
+    steps = {
+        "submit": lambda p: services.proposal_submit(proposal=p, by=member),
+        "start": lambda p: services.proposal_start_consultation(proposal=p, by=staff),
+        "agree": lambda p: services.proposal_agree(proposal=p, by=staff),
+        "return": lambda p: services.proposal_return(proposal=p, by=staff, comment="見直し"),
+        "reject": lambda p: services.proposal_reject(proposal=p, by=staff, comment="見送り"),
+        "withdraw": lambda p: services.proposal_withdraw(proposal=p, by=member),
+    }
+    for step in path:
+        proposal = steps[step](proposal)
+    return proposal
+
+
+@pytest.fixture
+def proposal_in(draft, cso_member, promoter):
+    def make(status):
+        return arrange(draft, status, member=cso_member, staff=promoter)
+
+    return make
+
+
+@pytest.fixture
+def department_criteria(department):
+    return [
+        ReviewCriterion.objects.create(department=department, name=name, weight=weight, order=i)
+        for i, (name, weight) in enumerate(
+            [
+                ("公益性", 30),
+                ("協働の必要性", 25),
+                ("実現可能性", 20),
+                ("目的の共有", 15),
+                ("費用の妥当性", 10),
+            ]
+        )
+    ]
