@@ -7,4 +7,7 @@ app_name = "cso_registry"
 urlpatterns = [
     path("", views.cso_list, name="list"),
     path("<int:pk>/", views.cso_detail, name="detail"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.json", views.export_json, name="export_json"),
+    path("export/", views.export_columns, name="export_columns"),
 ]

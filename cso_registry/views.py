@@ -1,23 +1,131 @@
+"""Public pages of the CSO directory and its open data: only 公開 CSOs, everywhere."""
+
+import csv
+import json
+
 from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from cso_registry import opendata
+from cso_registry.filters import CSOFilter
 from cso_registry.models import CSO
+
+PAGE_SIZE = 20
+EXPORT_CHUNK_SIZE = 500
+
+
+def public_filter(request):
+    return CSOFilter(request.GET, queryset=CSO.objects.public().for_listing())
+
+
+def query_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @require_safe
 def cso_list(request):
-    csos = CSO.objects.public().select_related("municipality")
-    page = Paginator(csos, 50).get_page(request.GET.get("page"))
-    return render(request, "cso_registry/cso_list.html", {"page_obj": page})
+    cso_filter = public_filter(request)
+    page = Paginator(cso_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cso_registry/cso_list.html",
+        {
+            "filter": cso_filter,
+            "page_obj": page,
+            "query": query_without_page(request),
+            "is_filtered": any(
+                request.GET.get(name) for name in cso_filter.form.fields if name != "page"
+            ),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @require_safe
 def cso_detail(request, pk):
-    cso = get_object_or_404(
-        CSO.objects.public()
-        .select_related("municipality")
-        .prefetch_related("activity_fields", "areas"),
-        pk=pk,
+    cso = get_object_or_404(CSO.objects.public().for_listing(), pk=pk)
+    return render(
+        request,
+        "cso_registry/cso_detail.html",
+        {"cso": cso, "disclosure": cso.disclosure(), "today": timezone.localdate()},
     )
-    return render(request, "cso_registry/cso_detail.html", {"cso": cso})
+
+
+@require_safe
+def export_columns(request):
+    return render(
+        request,
+        "cso_registry/export_columns.html",
+        {"columns": opendata.COLUMNS, "query": query_without_page(request)},
+    )
+
+
+class Echo:
+    """A file-like object whose write returns the line, for csv.writer in a stream."""
+
+    def write(self, value):
+        return value
+
+
+def _export_rows(request):
+    cso_filter = public_filter(request)
+    if not cso_filter.is_valid():
+        return CSO.objects.none(), {}
+    context = {"today": timezone.localdate(), "base_url": opendata.site_base_url(request)}
+    return cso_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE), context
+
+
+def _filename(extension):
+    return f"cso-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@require_safe
+def export_csv(request):
+    csos, context = _export_rows(request)
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
+        yield writer.writerow([str(column.label) for column in opendata.COLUMNS])
+        for cso in csos:
+            yield writer.writerow(
+                [opendata.neutralise(value) for value in opendata.row_values(cso, context)]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+@require_safe
+def export_json(request):
+    csos, context = _export_rows(request)
+    keys = [column.key for column in opendata.COLUMNS]
+
+    def chunks():
+        yield '{"columns": '
+        yield json.dumps(
+            [
+                {
+                    "key": column.key,
+                    "label": str(column.label),
+                    "description": str(column.description),
+                }
+                for column in opendata.COLUMNS
+            ],
+            ensure_ascii=False,
+        )
+        yield ', "items": ['
+        for index, cso in enumerate(csos):
+            item = dict(zip(keys, opendata.row_values(cso, context), strict=True))
+            yield ("," if index else "") + json.dumps(item, ensure_ascii=False)
+        yield "]}\n"
+
+    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{_filename("json")}"'
+    return response

@@ -1,0 +1,547 @@
+"""Operations on CSOs and memberships: one function each, one transaction, row locked, history
+written, mail sent after commit. Views, the admin and the management commands all call these."""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cso_registry.models import (
+    CSO,
+    CSOHistoryEntry,
+    Membership,
+    SurveyAnswer,
+    one_year_after,
+    user_is_cso_admin,
+)
+from kyodo_portal.models import User
+from kyodo_portal.notifications import notify_after_commit
+from kyodo_portal.roles import Role
+
+PROFILE_FIELDS = [
+    "name",
+    "furigana",
+    "kind",
+    "corporate_number",
+    "representative_name",
+    "postal_code",
+    "municipality",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "founded_on",
+    "member_count",
+    "description",
+    "contact_public",
+]
+PROFILE_M2M_FIELDS = ["activity_fields", "areas"]
+SURVEY_FIELDS = ["budget_band", "paid_staff", "volunteers", "answered_on"]
+
+
+class CSORegistryError(Exception):
+    """A rule refused the operation; the message is for the person who tried."""
+
+
+def _display(model_field, value):
+    """A value as a person reads it in the history (labels, not codes)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Model):
+        return str(value)
+    if isinstance(value, (list, tuple, set, QuerySet)):
+        return "、".join(sorted(str(item) for item in value))
+    if isinstance(value, bool):
+        return _("はい") if value else _("いいえ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if getattr(model_field, "choices", None):
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _changes(instance, data, fields, m2m_fields=()):
+    """[{field, label, old, new}] for each field whose value differs, and the values to set."""
+    changes, updates, m2m_updates = [], {}, {}
+    meta = type(instance)._meta
+    for name in fields:
+        if name not in data:
+            continue
+        model_field = meta.get_field(name)
+        old, new = getattr(instance, name), data[name]
+        if old != new:
+            changes.append(
+                {
+                    "field": name,
+                    "label": str(model_field.verbose_name),
+                    "old": _display(model_field, old),
+                    "new": _display(model_field, new),
+                }
+            )
+            updates[name] = new
+    for name in m2m_fields:
+        if name not in data:
+            continue
+        model_field = meta.get_field(name)
+        old = set(getattr(instance, name).all()) if instance.pk else set()
+        new = set(data[name])
+        if old != new:
+            changes.append(
+                {
+                    "field": name,
+                    "label": str(model_field.verbose_name),
+                    "old": _display(model_field, old),
+                    "new": _display(model_field, new),
+                }
+            )
+            m2m_updates[name] = new
+    return changes, updates, m2m_updates
+
+
+def is_assisted(by, cso=None):
+    """代理入力: a staff member entering data for a group they are not a member of."""
+    if by is None or not by.is_staff:
+        return False
+    if cso is None or cso.pk is None:
+        return True
+    return not Membership.objects.active().filter(cso=cso, user=by).exists()
+
+
+def _record(*, cso, by, action, changes=(), comment="", assisted=False):
+    return CSOHistoryEntry.objects.create(
+        cso=cso,
+        actor=by,
+        action=action,
+        changes=list(changes),
+        comment=comment,
+        assisted=assisted,
+    )
+
+
+def _coordinator_emails():
+    return list(
+        User.objects.filter(is_active=True, is_staff=True, groups__name=Role.COORDINATOR)
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def _admin_emails(cso):
+    return list(cso.admins().values_list("email", flat=True))
+
+
+def _ensure_can_edit(cso, by):
+    if by is None or by.is_staff:
+        return
+    if not Membership.objects.active().filter(cso=cso, user=by).exists():
+        raise CSORegistryError(_("この団体の情報を変更できるのは、団体のメンバーだけです。"))
+
+
+def account_signup(*, email, password, full_name):
+    """A person's own account; they join or register a CSO afterwards."""
+    with transaction.atomic():
+        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        user.groups.add(Group.objects.get(name=Role.CSO_MEMBER))
+    return user
+
+
+def _full_clean_changed(instance, updates):
+    """Validate what changes (and the constraints): an old oddity elsewhere does not block."""
+    names = {field.name for field in instance._meta.concrete_fields}
+    instance.full_clean(exclude=names - set(updates))
+
+
+def cso_register(*, by, data, comment="", action=CSOHistoryEntry.Action.REGISTERED, notify=True):
+    """Register a CSO: it starts 申請中 and 県民協働課 is told to verify it.
+
+    When a member registers their own group they become its 管理者; when staff register
+    a group on its behalf (代理入力) nobody does until someone asks to join.
+    """
+    assisted = is_assisted(by)
+    with transaction.atomic():
+        cso = CSO(status=CSO.Status.PENDING)
+        changes, updates, m2m_updates = _changes(cso, data, PROFILE_FIELDS, PROFILE_M2M_FIELDS)
+        for name, value in updates.items():
+            setattr(cso, name, value)
+        _full_clean_changed(cso, updates)
+        cso.save()
+        for name, values in m2m_updates.items():
+            getattr(cso, name).set(values)
+        if by is not None and not by.is_staff:
+            Membership.objects.create(
+                user=by,
+                cso=cso,
+                role=Membership.Role.ADMIN,
+                status=Membership.Status.ACTIVE,
+                decided_at=timezone.now(),
+            )
+            by.groups.add(Group.objects.get(name=Role.CSO_MEMBER))
+        _record(cso=cso, by=by, action=action, changes=changes, comment=comment, assisted=assisted)
+        if not notify:
+            return cso
+        notify_after_commit(
+            to=_coordinator_emails(),
+            template="cso_registered",
+            context={"cso": cso, "by": by, "assisted": assisted},
+        )
+        if by is not None and not by.is_staff:
+            notify_after_commit(
+                to=[by.email], template="cso_registration_received", context={"cso": cso}
+            )
+    return cso
+
+
+def cso_update(*, cso, by, data, action=CSOHistoryEntry.Action.UPDATED, comment=""):
+    """Change the profile; each changed field is recorded with its old and new value.
+
+    Returns the list of changes (empty when nothing changed: then nothing is recorded).
+    """
+    with transaction.atomic():
+        cso = CSO.objects.select_for_update().get(pk=cso.pk)
+        _ensure_can_edit(cso, by)
+        changes, updates, m2m_updates = _changes(cso, data, PROFILE_FIELDS, PROFILE_M2M_FIELDS)
+        if not changes:
+            return []
+        for name, value in updates.items():
+            setattr(cso, name, value)
+        _full_clean_changed(cso, updates)
+        cso.save(update_fields=[*updates, "updated_at"])
+        for name, values in m2m_updates.items():
+            getattr(cso, name).set(values)
+        _record(
+            cso=cso,
+            by=by,
+            action=action,
+            changes=changes,
+            comment=comment,
+            assisted=is_assisted(by, cso),
+        )
+    return changes
+
+
+def survey_answer_record(
+    *, cso, by, fiscal_year, data, action=CSOHistoryEntry.Action.SURVEY, comment=""
+):
+    """Create or update the CSO's 実態調査 answer for one fiscal year."""
+    with transaction.atomic():
+        cso = CSO.objects.select_for_update().get(pk=cso.pk)
+        _ensure_can_edit(cso, by)
+        answer = SurveyAnswer.objects.filter(cso=cso, fiscal_year=fiscal_year).first()
+        if answer is None:
+            answer = SurveyAnswer(cso=cso, fiscal_year=fiscal_year)
+        changes, updates, _m2m = _changes(answer, data, SURVEY_FIELDS)
+        if answer.pk and not changes:
+            return answer, []
+        for name, value in updates.items():
+            setattr(answer, name, value)
+        answer.full_clean()
+        answer.save()
+        for change in changes:
+            change["label"] = f"{fiscal_year}年度 {change['label']}"
+        _record(
+            cso=cso,
+            by=by,
+            action=action,
+            changes=changes,
+            comment=comment,
+            assisted=is_assisted(by, cso),
+        )
+    return answer, changes
+
+
+def _ensure_coordinator(by):
+    if by is None or not by.is_coordinator:
+        raise CSORegistryError(_("公開・非公開を決められるのは県民協働課だけです。"))
+
+
+def cso_publish(*, cso, by, reason=""):
+    """県民協働課 verified the CSO: it appears in the directory and open data from now on."""
+    _ensure_coordinator(by)
+    with transaction.atomic():
+        cso = CSO.objects.select_for_update().get(pk=cso.pk)
+        if cso.status == CSO.Status.PUBLISHED:
+            raise CSORegistryError(_("「%(name)s」はすでに公開されています。") % {"name": cso})
+        old_status = cso.get_status_display()
+        cso.status = CSO.Status.PUBLISHED
+        cso.verified_on = timezone.localdate()
+        cso.save(update_fields=["status", "verified_on", "updated_at"])
+        _record(
+            cso=cso,
+            by=by,
+            action=CSOHistoryEntry.Action.PUBLISHED,
+            changes=[
+                {"field": "status", "label": _("公開状態"), "old": old_status, "new": _("公開")}
+            ],
+            comment=reason,
+        )
+        notify_after_commit(
+            to=_admin_emails(cso), template="cso_published", context={"cso": cso, "reason": reason}
+        )
+    return cso
+
+
+def cso_hide(*, cso, by, reason):
+    """Take a CSO off every public page and export; the reason is kept and sent to its 管理者."""
+    _ensure_coordinator(by)
+    if not reason or not reason.strip():
+        raise CSORegistryError(_("非公開にする理由を書いてください。"))
+    with transaction.atomic():
+        cso = CSO.objects.select_for_update().get(pk=cso.pk)
+        if cso.status == CSO.Status.HIDDEN:
+            raise CSORegistryError(_("「%(name)s」はすでに非公開です。") % {"name": cso})
+        old_status = cso.get_status_display()
+        cso.status = CSO.Status.HIDDEN
+        cso.save(update_fields=["status", "updated_at"])
+        _record(
+            cso=cso,
+            by=by,
+            action=CSOHistoryEntry.Action.HIDDEN,
+            changes=[
+                {"field": "status", "label": _("公開状態"), "old": old_status, "new": _("非公開")}
+            ],
+            comment=reason.strip(),
+        )
+        notify_after_commit(
+            to=_admin_emails(cso), template="cso_hidden", context={"cso": cso, "reason": reason}
+        )
+    return cso
+
+
+def cso_confirm(*, cso, by):
+    """The CSO's 管理者 (or staff) confirms the published profile is still right: 最終確認日 = today."""
+    with transaction.atomic():
+        cso = CSO.objects.select_for_update().get(pk=cso.pk)
+        if not (by.is_staff or user_is_cso_admin(by, cso)):
+            raise CSORegistryError(_("内容を確認できるのは、団体の管理者か県の担当者です。"))
+        if cso.status != CSO.Status.PUBLISHED:
+            raise CSORegistryError(
+                _("公開中の団体だけが確認できます。いまは「%(status)s」です。")
+                % {"status": cso.get_status_display()}
+            )
+        old = cso.verified_on
+        cso.verified_on = timezone.localdate()
+        cso.save(update_fields=["verified_on", "updated_at"])
+        _record(
+            cso=cso,
+            by=by,
+            action=CSOHistoryEntry.Action.CONFIRMED,
+            changes=[
+                {
+                    "field": "verified_on",
+                    "label": str(CSO._meta.get_field("verified_on").verbose_name),
+                    "old": old.isoformat() if old else "",
+                    "new": cso.verified_on.isoformat(),
+                }
+            ],
+            assisted=is_assisted(by, cso),
+        )
+    return cso
+
+
+def cso_remind_verification(*, cso, today):
+    """Ask the 管理者 to confirm a profile that shows 要更新; once per overdue period.
+
+    Returns True when a reminder went out; False when it was already sent for this period or
+    the CSO has no 管理者 to send it to (staff then follow up by phone).
+    """
+    with transaction.atomic():
+        cso = CSO.objects.select_for_update().get(pk=cso.pk)
+        if not cso.is_public or not cso.needs_update(today):
+            return False
+        due = cso.verification_due_on()
+        already = cso.verification_reminded_on is not None and (
+            due is None or cso.verification_reminded_on >= due
+        )
+        if already:
+            return False
+        recipients = _admin_emails(cso)
+        if not recipients:
+            return False
+        cso.verification_reminded_on = today
+        cso.save(update_fields=["verification_reminded_on"])
+        _record(cso=cso, by=None, action=CSOHistoryEntry.Action.REMINDED)
+        notify_after_commit(
+            to=recipients,
+            template="cso_verification_reminder",
+            context={"cso": cso, "next_due": one_year_after(today)},
+        )
+    return True
+
+
+def membership_request(*, cso, user):
+    """Ask to join a published CSO; its 管理者 approve or decline."""
+    with transaction.atomic():
+        cso = CSO.objects.select_for_update().get(pk=cso.pk)
+        if not cso.is_public:
+            raise CSORegistryError(_("公開されている団体にだけ参加を申し込めます。"))
+        membership = Membership.objects.filter(cso=cso, user=user).first()
+        if membership is not None and membership.status == Membership.Status.ACTIVE:
+            raise CSORegistryError(_("すでにこの団体のメンバーです。"))
+        if membership is not None and membership.status == Membership.Status.REQUESTED:
+            raise CSORegistryError(_("この団体への参加はすでに申し込んでいます。"))
+        if membership is None:
+            membership = Membership.objects.create(
+                cso=cso, user=user, role=Membership.Role.MEMBER, status=Membership.Status.REQUESTED
+            )
+        else:
+            membership.role = Membership.Role.MEMBER
+            membership.status = Membership.Status.REQUESTED
+            membership.decided_at = None
+            membership.save(update_fields=["role", "status", "decided_at"])
+        user.groups.add(Group.objects.get(name=Role.CSO_MEMBER))
+        _record(
+            cso=cso,
+            by=user,
+            action=CSOHistoryEntry.Action.MEMBERSHIP,
+            changes=[_membership_change(user, "", Membership.Status.REQUESTED.label)],
+        )
+        notify_after_commit(
+            to=_admin_emails(cso) or _coordinator_emails(),
+            template="cso_join_requested",
+            context={"cso": cso, "applicant": user},
+        )
+    return membership
+
+
+def _membership_change(user, old, new):
+    return {
+        "field": "membership",
+        "label": _("メンバー: %(name)s") % {"name": user},
+        "old": str(old),
+        "new": str(new),
+    }
+
+
+def _lock_membership(membership):
+    return (
+        Membership.objects.select_for_update().select_related("cso", "user").get(pk=membership.pk)
+    )
+
+
+def _ensure_can_manage_members(cso, by):
+    """A CSO's 管理者 manage its members; 県民協働課 step in for a group without one."""
+    if by.is_coordinator or user_is_cso_admin(by, cso):
+        return
+    raise CSORegistryError(_("メンバーを承認・変更できるのは、団体の管理者だけです。"))
+
+
+def membership_approve(*, membership, by, role=Membership.Role.MEMBER):
+    with transaction.atomic():
+        membership = _lock_membership(membership)
+        _ensure_can_manage_members(membership.cso, by)
+        if membership.status != Membership.Status.REQUESTED:
+            raise CSORegistryError(_("承認待ちの申し込みではありません。"))
+        membership.status = Membership.Status.ACTIVE
+        membership.role = role
+        membership.decided_at = timezone.now()
+        membership.save(update_fields=["status", "role", "decided_at"])
+        _record(
+            cso=membership.cso,
+            by=by,
+            action=CSOHistoryEntry.Action.MEMBERSHIP,
+            changes=[
+                _membership_change(
+                    membership.user,
+                    Membership.Status.REQUESTED.label,
+                    f"{Membership.Status.ACTIVE.label}（{membership.get_role_display()}）",
+                )
+            ],
+            assisted=is_assisted(by, membership.cso),
+        )
+        notify_after_commit(
+            to=[membership.user.email],
+            template="cso_join_approved",
+            context={"cso": membership.cso, "membership": membership},
+        )
+    return membership
+
+
+def membership_decline(*, membership, by):
+    with transaction.atomic():
+        membership = _lock_membership(membership)
+        _ensure_can_manage_members(membership.cso, by)
+        if membership.status != Membership.Status.REQUESTED:
+            raise CSORegistryError(_("承認待ちの申し込みではありません。"))
+        membership.status = Membership.Status.DECLINED
+        membership.decided_at = timezone.now()
+        membership.save(update_fields=["status", "decided_at"])
+        _record(
+            cso=membership.cso,
+            by=by,
+            action=CSOHistoryEntry.Action.MEMBERSHIP,
+            changes=[
+                _membership_change(
+                    membership.user,
+                    Membership.Status.REQUESTED.label,
+                    Membership.Status.DECLINED.label,
+                )
+            ],
+            assisted=is_assisted(by, membership.cso),
+        )
+        notify_after_commit(
+            to=[membership.user.email],
+            template="cso_join_declined",
+            context={"cso": membership.cso},
+        )
+    return membership
+
+
+def _ensure_another_admin_remains(membership):
+    others = Membership.objects.admins().filter(cso_id=membership.cso_id).exclude(pk=membership.pk)
+    if not others.exists():
+        raise CSORegistryError(
+            _("管理者が一人もいなくなってしまいます。先に別のメンバーを管理者にしてください。")
+        )
+
+
+def membership_change_role(*, membership, by, role):
+    with transaction.atomic():
+        membership = _lock_membership(membership)
+        _ensure_can_manage_members(membership.cso, by)
+        if membership.status != Membership.Status.ACTIVE:
+            raise CSORegistryError(_("承認済みのメンバーだけ役割を変えられます。"))
+        if membership.role == role:
+            return membership
+        if membership.role == Membership.Role.ADMIN:
+            _ensure_another_admin_remains(membership)
+        old = membership.get_role_display()
+        membership.role = role
+        membership.save(update_fields=["role"])
+        _record(
+            cso=membership.cso,
+            by=by,
+            action=CSOHistoryEntry.Action.MEMBERSHIP,
+            changes=[_membership_change(membership.user, old, membership.get_role_display())],
+            assisted=is_assisted(by, membership.cso),
+        )
+    return membership
+
+
+def membership_leave(*, membership, by):
+    """A member leaves (or a 管理者 removes them); the row is kept as 退会, never deleted."""
+    with transaction.atomic():
+        membership = _lock_membership(membership)
+        if membership.user_id != by.pk:
+            _ensure_can_manage_members(membership.cso, by)
+        if membership.status != Membership.Status.ACTIVE:
+            raise CSORegistryError(_("承認済みのメンバーではありません。"))
+        if membership.role == Membership.Role.ADMIN:
+            _ensure_another_admin_remains(membership)
+        membership.status = Membership.Status.LEFT
+        membership.decided_at = timezone.now()
+        membership.save(update_fields=["status", "decided_at"])
+        _record(
+            cso=membership.cso,
+            by=by,
+            action=CSOHistoryEntry.Action.MEMBERSHIP,
+            changes=[
+                _membership_change(
+                    membership.user, Membership.Status.ACTIVE.label, Membership.Status.LEFT.label
+                )
+            ],
+            assisted=is_assisted(by, membership.cso),
+        )
+    return membership
