@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -125,7 +126,7 @@ class AdvisorRequestAdmin(admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
-                "<int:object_id>/<str:step>/",
+                "<int:object_id>/step/<slug:step>/",
                 self.admin_site.admin_view(self.step_view),
                 name="{}_{}_step".format(*info),
             ),
@@ -150,7 +151,7 @@ class AdvisorRequestAdmin(admin.ModelAdmin):
             AdvisorRequest.objects.select_related("cso"), pk=object_id
         )
         if step not in self.STEPS:
-            raise PermissionDenied
+            raise Http404
         if not (
             self.has_change_permission(request, advisor_request) and request.user.is_coordinator
         ):
