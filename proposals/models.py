@@ -475,6 +475,10 @@ class Proposal(models.Model):
         return self.status in self.EDITABLE_STATUSES
 
     @property
+    def is_withdrawable(self):
+        return self.status in self.WITHDRAWABLE_STATUSES
+
+    @property
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES
 

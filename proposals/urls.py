@@ -1,3 +1,36 @@
+from django.urls import path
+
+from proposals import views
+from proposals.feeds import OpenThemesFeed
+
 app_name = "proposals"
 
-urlpatterns = []
+urlpatterns = [
+    path("themes/", views.theme_list, name="theme_list"),
+    path("themes/feed/", OpenThemesFeed(), name="theme_feed"),
+    path("themes/<int:pk>/", views.theme_detail, name="theme_detail"),
+    path("my/proposals/", views.my_proposal_list, name="my_list"),
+    path("my/proposals/new/", views.my_proposal_create, name="my_create"),
+    path("my/proposals/<int:pk>/", views.my_proposal_detail, name="my_detail"),
+    path("my/proposals/<int:pk>/edit/", views.my_proposal_edit, name="my_edit"),
+    path("my/proposals/<int:pk>/submit/", views.my_proposal_submit, name="my_submit"),
+    path("my/proposals/<int:pk>/resubmit/", views.my_proposal_resubmit, name="my_resubmit"),
+    path("my/proposals/<int:pk>/withdraw/", views.my_proposal_withdraw, name="my_withdraw"),
+    path(
+        "my/proposals/<int:pk>/pre-consultation/",
+        views.my_proposal_pre_consultation,
+        name="my_pre_consultation",
+    ),
+    path("my/proposals/<int:pk>/consultation/", views.my_proposal_consult, name="my_consult"),
+    path("my/proposals/<int:pk>/attachments/", views.my_proposal_attach, name="my_attach"),
+    path(
+        "my/proposals/attachments/<int:pk>/remove/",
+        views.my_attachment_remove,
+        name="my_attachment_remove",
+    ),
+    path(
+        "my/proposals/attachments/<int:pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+]
