@@ -128,6 +128,18 @@ class CSOProfileForm(forms.ModelForm):
             f"{field.number}. {field.short_name}"
         )
 
+    def clean_corporate_number(self):
+        number = self.cleaned_data["corporate_number"]
+        others = CSO.objects.exclude(pk=self.instance.pk) if self.instance.pk else CSO.objects
+        if number and others.filter(corporate_number=number).exists():
+            raise forms.ValidationError(
+                _(
+                    "この法人番号の団体はすでに登録されています。参加を申し込む場合は「登録済みの団体に参加する」から探してください。"
+                ),
+                code="duplicate",
+            )
+        return number
+
 
 class SurveyAnswerForm(forms.ModelForm):
     """This year's (or a recent year's) 実態調査 answer."""

@@ -71,8 +71,15 @@ def _changes(instance, data, fields, m2m_fields=()):
         if name not in data:
             continue
         model_field = meta.get_field(name)
-        old, new = getattr(instance, name), data[name]
-        if old != new:
+        new = data[name]
+        if model_field.many_to_one:
+            old_id = getattr(instance, model_field.attname)
+            differs = old_id != (new.pk if new is not None else None)
+            old = getattr(instance, name) if old_id is not None else None
+        else:
+            old = getattr(instance, name)
+            differs = old != new
+        if differs:
             changes.append(
                 {
                     "field": name,
