@@ -15,9 +15,11 @@ class EventFilter(django_filters.FilterSet):
     when = django_filters.ChoiceFilter(
         label=_("時期"), choices=WHEN_CHOICES, method="filter_when", empty_label=None
     )
-    kind = django_filters.ChoiceFilter(label=_("種類"), choices=Event.Kind.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("種類"), choices=Event.Kind.choices, empty_label=_("すべて")
+    )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("開催する市町"), queryset=Municipality.objects.all()
+        label=_("開催する市町"), queryset=Municipality.objects.all(), empty_label=_("すべて")
     )
     q = django_filters.CharFilter(label=_("キーワード"), method="filter_keyword")
 
@@ -30,6 +32,9 @@ class EventFilter(django_filters.FilterSet):
         if not data.get("when"):
             data["when"] = "upcoming"
         super().__init__(data, *args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
         if not (user is not None and user.is_authenticated and user.is_staff):
             self.filters["kind"].extra["choices"] = [
                 choice for choice in Event.Kind.choices if choice[0] != Event.Kind.STAFF_TRAINING
