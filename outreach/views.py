@@ -16,6 +16,7 @@ from outreach import ical, services
 from outreach.filters import EventFilter
 from outreach.forms import GuestRegistrationForm, RegistrationForm
 from outreach.models import Event, MunicipalContact, NewsItem, PromoterContact, Registration
+from proposals.models import Theme
 
 
 def _base_url(request):
@@ -32,7 +33,14 @@ def home(request):
         .order_by("starts_at", "pk")[:3]
     )
     news = NewsItem.objects.published()[:3]
-    return render(request, "home.html", {"upcoming_events": events, "latest_news": news})
+    themes = (
+        Theme.objects.open_on().select_related("department__parent").order_by("closes_on", "pk")[:5]
+    )
+    return render(
+        request,
+        "home.html",
+        {"upcoming_events": events, "latest_news": news, "open_themes": themes},
+    )
 
 
 # Events ---------------------------------------------------------------------------------

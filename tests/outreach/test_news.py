@@ -69,3 +69,39 @@ def test_home_page_shows_latest_news_and_upcoming_events(client):
     assert "新しいお知らせ" in html
     assert "来月の協働推進セミナー" in html
     assert html.count("<h1") == 1
+
+
+@pytest.mark.django_db
+def test_home_page_shows_open_themes_only(client, django_assert_max_num_queries):
+    from proposals.models import Theme
+    from tests.factories import DepartmentFactory
+
+    today = timezone.localdate()
+    common = {"background": "背景", "wanted": "求める提案", "department": DepartmentFactory()}
+    Theme.objects.create(
+        title="受付中のテーマ",
+        status=Theme.Status.PUBLISHED,
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=30),
+        **common,
+    )
+    Theme.objects.create(
+        title="準備中のテーマ",
+        status=Theme.Status.DRAFT,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=30),
+        **common,
+    )
+    Theme.objects.create(
+        title="締切を過ぎたテーマ",
+        status=Theme.Status.PUBLISHED,
+        opens_on=today - datetime.timedelta(days=60),
+        closes_on=today - datetime.timedelta(days=1),
+        **common,
+    )
+
+    with django_assert_max_num_queries(4):
+        html = client.get(reverse("home")).content.decode()
+
+    assert "受付中のテーマ" in html
+    assert "準備中のテーマ" not in html and "締切を過ぎたテーマ" not in html
