@@ -1,0 +1,244 @@
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cso_registry.models import CSO, CSOHistoryEntry, Membership
+from tests.cso_registry.test_survey_import import csv_bytes, good_rows
+from tests.factories import CSOFactory, MembershipFactory
+
+CHANGELIST = "admin:cso_registry_cso_changelist"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_coordinator_publishes_with_a_reason_via_the_list_action(client, coordinator):
+    cso = CSOFactory(status=CSO.Status.PENDING)
+    admin_user = MembershipFactory(cso=cso, role=Membership.Role.ADMIN).user
+    client.force_login(coordinator)
+    url = reverse(CHANGELIST)
+
+    form_page = client.post(url, {"action": "publish_selected", "_selected_action": [cso.pk]})
+    assert form_page.status_code == 200
+    assert "理由" in form_page.content.decode()
+    cso.refresh_from_db()
+    assert cso.status == CSO.Status.PENDING  # nothing happens before the confirmation
+
+    client.post(
+        url,
+        {
+            "action": "publish_selected",
+            "_selected_action": [cso.pk],
+            "confirm": "1",
+            "reason": "電話で活動実態を確認しました。",
+        },
+    )
+
+    cso.refresh_from_db()
+    assert cso.status == CSO.Status.PUBLISHED
+    assert cso.verified_on is not None
+    entry = cso.history.get(action=CSOHistoryEntry.Action.PUBLISHED)
+    assert entry.actor == coordinator and entry.comment == "電話で活動実態を確認しました。"
+    assert [m.to for m in mail.outbox] == [[admin_user.email]]
+
+
+@pytest.mark.django_db
+def test_hiding_needs_a_reason(client, coordinator, cso):
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:cso_registry_cso_status", args=[cso.pk, "hidden"]),
+        {"confirm": "1", "reason": ""},
+    )
+
+    assert response.status_code == 200
+    assert "reason" in response.context_data["form"].errors
+    cso.refresh_from_db()
+    assert cso.status == CSO.Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_the_coordinator_hides_a_cso_and_it_leaves_every_public_page(client, coordinator, cso):
+    client.force_login(coordinator)
+
+    client.post(
+        reverse("admin:cso_registry_cso_status", args=[cso.pk, "hidden"]),
+        {"confirm": "1", "reason": "活動休止の連絡がありました。"},
+    )
+
+    cso.refresh_from_db()
+    assert cso.status == CSO.Status.HIDDEN
+    assert cso.history.get().comment == "活動休止の連絡がありました。"
+    client.logout()
+    assert client.get(reverse("cso_registry:detail", args=[cso.pk])).status_code == 404
+    assert (
+        cso.name
+        not in b"".join(client.get(reverse("cso_registry:export_csv")).streaming_content).decode()
+    )
+
+
+@pytest.mark.django_db
+def test_a_promoter_may_not_publish(client, promoter):
+    cso = CSOFactory(status=CSO.Status.PENDING)
+    client.force_login(promoter)
+
+    changelist = client.get(reverse(CHANGELIST))
+    assert changelist.status_code == 200
+    assert "publish_selected" not in changelist.content.decode()
+    response = client.post(
+        reverse("admin:cso_registry_cso_status", args=[cso.pk, "published"]),
+        {"confirm": "1", "reason": "x"},
+    )
+    assert response.status_code == 403
+    cso.refresh_from_db()
+    assert cso.status == CSO.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_a_promoter_edit_in_the_admin_is_recorded_as_assisted_entry(client, promoter, cso):
+    client.force_login(promoter)
+    url = reverse("admin:cso_registry_cso_change", args=[cso.pk])
+    data = {
+        "name": cso.name,
+        "furigana": "サガシミンカツドウダンタイ",
+        "kind": cso.kind,
+        "corporate_number": "",
+        "founded_on": "",
+        "member_count": "55",
+        "description": cso.description,
+        "activity_fields": [],
+        "areas": [],
+        "website": "",
+        "municipality": cso.municipality_id,
+        "postal_code": "８４０８５７０",
+        "address": "",
+        "representative_name": "",
+        "phone": "",
+        "email": "",
+        **{
+            f"{prefix}-{key}": value
+            for prefix in ("survey_answers", "memberships", "history")
+            for key, value in {
+                "TOTAL_FORMS": "0",
+                "INITIAL_FORMS": "0",
+                "MIN_NUM_FORMS": "0",
+                "MAX_NUM_FORMS": "1000",
+            }.items()
+        },
+    }
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    cso.refresh_from_db()
+    assert cso.member_count == 55
+    assert cso.postal_code == "840-8570"
+    entry = cso.history.get()
+    assert entry.assisted and entry.actor == promoter
+    assert {change["field"] for change in entry.changes} == {
+        "furigana",
+        "member_count",
+        "postal_code",
+    }
+    assert cso.status == CSO.Status.PUBLISHED  # the form cannot touch the status
+
+
+@pytest.mark.django_db
+def test_the_admin_searches_name_furigana_in_hiragana_and_corporate_number(client, coordinator):
+    CSOFactory(name="有明海の会", furigana="アリアケカイノカイ", corporate_number="7123456789012")
+    CSOFactory(name="別の会", furigana="ベツノカイ")
+    client.force_login(coordinator)
+
+    for term in ("有明", "ありあけ", "7123456789012"):
+        response = client.get(reverse(CHANGELIST), {"q": term})
+        assert [cso.name for cso in response.context["cl"].result_list] == ["有明海の会"], term
+
+
+@pytest.mark.django_db
+def test_the_admin_list_filters_by_kind_field_municipality_status_and_due(client, coordinator):
+    client.force_login(coordinator)
+
+    for params in (
+        {"kind__exact": "pta"},
+        {"activity_fields__id__exact": "1"},
+        {"municipality__id__exact": "1"},
+        {"status__exact": "pending"},
+        {"verification": "due"},
+    ):
+        assert client.get(reverse(CHANGELIST), params).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_change_page_shows_the_history(client, coordinator, cso, promoter):
+    from cso_registry import services
+
+    services.cso_update(cso=cso, by=promoter, data={"member_count": 77})
+    client.force_login(coordinator)
+
+    html = client.get(reverse("admin:cso_registry_cso_change", args=[cso.pk])).content.decode()
+
+    assert "変更履歴" in html and "会員数" in html and "77" in html
+
+
+@pytest.mark.django_db
+def test_nobody_deletes_a_cso_in_the_admin(client, coordinator, cso):
+    client.force_login(coordinator)
+
+    response = client.post(reverse("admin:cso_registry_cso_delete", args=[cso.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert CSO.objects.filter(pk=cso.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_admin_import_checks_then_imports(client, coordinator):
+    client.force_login(coordinator)
+    url = reverse("admin:cso_registry_cso_import")
+
+    dry = client.post(
+        url,
+        {"file": SimpleUploadedFile("survey.csv", csv_bytes(good_rows(3))), "dry_run": "on"},
+    )
+    assert dry.context_data["result"].created == 3
+    assert not CSO.objects.exists()
+
+    done = client.post(url, {"file": SimpleUploadedFile("survey.csv", csv_bytes(good_rows(3)))})
+    assert done.context_data["result"].created == 3
+    assert CSO.objects.count() == 3
+    assert set(CSO.objects.first().history.values_list("actor", flat=True)) == {coordinator.pk}
+
+
+@pytest.mark.django_db
+def test_the_admin_import_lists_bad_rows_and_imports_nothing(client, coordinator):
+    rows = good_rows(10)
+    rows[4] = rows[4].replace("令和8年度", "いつか")
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("admin:cso_registry_cso_import"),
+        {"file": SimpleUploadedFile("survey.csv", csv_bytes(rows))},
+    )
+
+    html = response.content.decode()
+    assert "6行目" in html and "何も取り込んでいません" in html
+    assert not CSO.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_promoter_cannot_import(client, promoter):
+    client.force_login(promoter)
+
+    assert client.get(reverse("admin:cso_registry_cso_import")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_coordinator_approves_a_join_request_in_the_membership_admin(client, coordinator, cso):
+    request_ = MembershipFactory(cso=cso, status=Membership.Status.REQUESTED)
+    client.force_login(coordinator)
+
+    client.post(
+        reverse("admin:cso_registry_membership_changelist"),
+        {"action": "approve_as_admin", "_selected_action": [request_.pk]},
+    )
+
+    request_.refresh_from_db()
+    assert request_.is_admin
