@@ -120,3 +120,29 @@ def test_roles_get_outreach_and_advisor_permissions_without_delete():
             for c in codes(group, "outreach") | codes(group, "advisors")
             if c.startswith("delete_")
         }
+
+
+@pytest.mark.django_db
+def test_admin_pages_of_both_apps_open_for_the_coordinator(client, coordinator):
+    from tests.outreach.factories import AdvisorRequestFactory, NewsItemFactory
+
+    event = EventFactory()
+    RegistrationFactory(event=event)
+    advisor_request = AdvisorRequestFactory()
+    NewsItemFactory()
+    client.force_login(coordinator)
+
+    for name, args in [
+        ("admin:outreach_event_changelist", []),
+        ("admin:outreach_event_change", [event.pk]),
+        ("admin:outreach_event_add", []),
+        ("admin:outreach_registration_changelist", []),
+        ("admin:outreach_newsitem_changelist", []),
+        ("admin:outreach_promotercontact_changelist", []),
+        ("admin:outreach_municipalcontact_changelist", []),
+        ("admin:advisors_advisor_changelist", []),
+        ("admin:advisors_advisorrequest_changelist", []),
+        ("admin:advisors_advisorrequest_change", [advisor_request.pk]),
+        ("admin:advisors_advisorrequest_step", [advisor_request.pk, "decline"]),
+    ]:
+        assert client.get(reverse(name, args=args)).status_code == 200, name
