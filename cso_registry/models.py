@@ -247,6 +247,13 @@ class CSO(models.Model):
         return _("志縁組織") if self.is_thematic else _("地縁組織")
 
     @property
+    def kind_full_label(self):
+        """NPO法人（志縁組織）, その他（地縁組織）: the kind with its group, said once."""
+        if self.kind in (self.Kind.OTHER_THEMATIC, self.Kind.OTHER_TERRITORIAL):
+            return self.get_kind_display()
+        return f"{self.get_kind_display()}（{self.kind_group_label}）"
+
+    @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED
 
