@@ -17,11 +17,9 @@ def pytest_collection_modifyitems(items):
         )
         if not transactional:
             continue
-        if marker is not None:
-            kwargs = {**marker.kwargs, "serialized_rollback": True}
-            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
-        elif "django_db_serialized_rollback" not in item.fixturenames:
-            item.fixturenames.append("django_db_serialized_rollback")
+        args, kwargs = (marker.args, marker.kwargs) if marker is not None else ((), {})
+        kwargs = {**kwargs, "transaction": True, "serialized_rollback": True}
+        item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     executable = chromium_path()
     if executable is None:
@@ -47,18 +47,27 @@ def browser():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(reason.replace("省略します", "実行できません"), pytrace=False)
         pytest.skip(reason)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - dev extra not installed
-        pytest.skip("playwright が入っていません (pip install -e '.[dev]')。")
-    # Playwright's sync API runs an event loop; Django must still allow ORM calls in tests.
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, and Django then hands
+    # out other connection objects (asgiref contexts): carry the test database's saved
+    # contents over, so transactional tests still restore the reference data.
+    saved = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
+        for alias, contents in saved.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         instance = playwright.chromium.launch(
             executable_path=executable, args=CHROMIUM_ARGS, headless=True
         )
         yield instance
         instance.close()
+        connections.close_all()
 
 
 @pytest.fixture
