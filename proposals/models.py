@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.models import Department
 from kyodo_portal.uploads import GeneratedName, private_storage, validate_upload
 from kyodo_portal.wareki import fiscal_year
 
@@ -230,6 +231,16 @@ class Theme(models.Model):
 
 
 # --- Review criteria -----------------------------------------------------------------------
+
+
+class FreeProposalReview(Department):
+    """A department seen as the owner of the review criteria for its free proposals
+    (proxy: the admin edits a department's criteria on one page, weights adding to 100)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("自由提案の審査項目")
+        verbose_name_plural = _("自由提案の審査項目")
 
 
 class ReviewCriterion(models.Model):

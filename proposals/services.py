@@ -6,11 +6,15 @@ notifies the other side once the transaction commits. Views and admin actions ca
 never set ``status`` themselves.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.roles import Role
@@ -383,7 +387,7 @@ def proposal_return(*, proposal, by, comment):
     with transaction.atomic():
         proposal = _lock(proposal)
         _require_staff(by, proposal)
-        _require_status(proposal, [Status.SUBMITTED, Status.IN_CONSULTATION], _("差戻し"))
+        _require_status(proposal, DECIDABLE, _("差戻し"))
         _transition(
             proposal=proposal, by=by, to=Status.RETURNED, by_prefecture=True, comment=comment
         )
@@ -397,7 +401,7 @@ def proposal_reject(*, proposal, by, comment):
     with transaction.atomic():
         proposal = _lock(proposal)
         _require_staff(by, proposal)
-        _require_status(proposal, [Status.SUBMITTED, Status.IN_CONSULTATION], _("不採択の決定"))
+        _require_status(proposal, DECIDABLE, _("不採択の決定"))
         _transition(
             proposal=proposal, by=by, to=Status.REJECTED, by_prefecture=True, comment=comment
         )
@@ -405,11 +409,25 @@ def proposal_reject(*, proposal, by, comment):
     return proposal
 
 
+@dataclass(frozen=True)
+class StaffTransition:
+    function: Callable
+    label: str
+    comment_required: bool
+    allowed_from: tuple
+
+    def is_available(self, proposal):
+        return proposal.status in self.allowed_from
+
+
+DECIDABLE = (Status.SUBMITTED, Status.IN_CONSULTATION)
 STAFF_TRANSITIONS = {
-    "start_consultation": (proposal_start_consultation, _("協議を開始する"), False),
-    "agree": (proposal_agree, _("合意する"), False),
-    "return": (proposal_return, _("差し戻す"), True),
-    "reject": (proposal_reject, _("不採択にする"), True),
+    "start_consultation": StaffTransition(
+        proposal_start_consultation, _lazy("協議を開始する"), False, (Status.SUBMITTED,)
+    ),
+    "agree": StaffTransition(proposal_agree, _lazy("合意する"), False, (Status.IN_CONSULTATION,)),
+    "return": StaffTransition(proposal_return, _lazy("差し戻す"), True, DECIDABLE),
+    "reject": StaffTransition(proposal_reject, _lazy("不採択にする"), True, DECIDABLE),
 }
 
 
@@ -475,7 +493,7 @@ def consultation_post(
 
 # --- review ----------------------------------------------------------------------------------
 
-REVIEWABLE_STATUSES = (Status.SUBMITTED, Status.IN_CONSULTATION)
+REVIEWABLE_STATUSES = DECIDABLE
 
 
 def review_assign(*, proposal, reviewer, by):

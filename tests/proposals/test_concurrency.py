@@ -46,7 +46,9 @@ def test_two_staff_acting_at_once_one_succeeds_the_other_is_refused(
 
     threads = [
         threading.Thread(
-            target=act, args=("start", services.proposal_start_consultation, promoter)
+            target=act,
+            args=("return", services.proposal_return, promoter),
+            kwargs={"comment": "内容を見直してください。"},
         ),
         threading.Thread(
             target=act,
@@ -59,7 +61,7 @@ def test_two_staff_acting_at_once_one_succeeds_the_other_is_refused(
     for thread in threads:
         thread.join(timeout=10)
 
-    assert sorted(outcomes) == ["reject", "start"]
+    assert sorted(outcomes) == ["reject", "return"]
     assert list(outcomes.values()).count("ok") == 1
     refusal = next(message for message in outcomes.values() if message != "ok")
     assert "できません" in refusal
