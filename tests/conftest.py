@@ -39,3 +39,9 @@ def coordinator(db):
     user = UserFactory(is_staff=True, department=DepartmentFactory(name="県民協働課"))
     user.groups.add(Group.objects.get(name=Role.COORDINATOR))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Uploads (kyodo_portal/uploads.py) go to a temporary folder, never into the checkout."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"

@@ -17,9 +17,9 @@ from tests.factories import (
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+@pytest.fixture
+def private_media(settings):
+    """Where this test's uploads go (tests/conftest.py points it at a temporary folder)."""
     return settings.PRIVATE_MEDIA_ROOT
 
 
