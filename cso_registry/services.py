@@ -423,8 +423,12 @@ def _membership_change(user, old, new):
 
 
 def _lock_membership(membership):
+    """Lock the CSO first: rules such as "one 管理者 remains" span all its memberships."""
+    CSO.objects.select_for_update().get(pk=membership.cso_id)
     return (
-        Membership.objects.select_for_update().select_related("cso", "user").get(pk=membership.pk)
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("cso", "user")
+        .get(pk=membership.pk)
     )
 
 
