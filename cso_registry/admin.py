@@ -180,9 +180,10 @@ class CSOAdmin(admin.ModelAdmin):
         from cso_registry.normalize import search_variants
 
         text, katakana = search_variants(search_term)
+        filtered = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset, text)
         if katakana != text:
-            queryset |= self.model.objects.filter(furigana__icontains=katakana)
+            queryset |= filtered.filter(furigana__icontains=katakana)
         return queryset, may_have_duplicates
 
     @admin.display(description=_("要更新"), boolean=True)

@@ -242,3 +242,27 @@ def test_the_coordinator_approves_a_join_request_in_the_membership_admin(client,
 
     request_.refresh_from_db()
     assert request_.is_admin
+
+
+@pytest.mark.django_db
+def test_a_hiragana_search_keeps_the_list_filters(client, coordinator):
+    CSOFactory(name="公開の有明", furigana="アリアケノカイ")
+    CSOFactory(name="申請中の有明", furigana="アリアケノカイニ", status=CSO.Status.PENDING)
+    client.force_login(coordinator)
+
+    response = client.get(reverse(CHANGELIST), {"q": "ありあけ", "status__exact": "pending"})
+
+    assert [cso.name for cso in response.context["cl"].result_list] == ["申請中の有明"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_admin_list_runs_a_fixed_number_of_queries(
+    client, coordinator, django_assert_max_num_queries, count
+):
+    for number in range(count):
+        CSOFactory(name=f"会{number}")
+    client.force_login(coordinator)
+
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse(CHANGELIST)).status_code == 200

@@ -168,3 +168,20 @@ def test_join_search_finds_public_csos_by_hiragana(client, outsider):
 
     assert "唐津まちづくり市民の会" in html
     assert "唐津の申請中の会" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 20])
+def test_member_list_and_my_page_run_a_fixed_number_of_queries(
+    client, cso, cso_admin, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        MembershipFactory(cso=cso)
+        MembershipFactory(cso=cso, status=Membership.Status.REQUESTED)
+        MembershipFactory(user=cso_admin, cso=CSOFactory())
+    client.force_login(cso_admin)
+
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("account:cso_members", args=[cso.pk])).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("account:home")).status_code == 200
