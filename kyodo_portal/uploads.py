@@ -141,7 +141,7 @@ def validate_upload(file):
         raise ValidationError(
             _("ファイルが大きすぎます（%(size)s）。%(limit)s 以下にしてください。"),
             code="file_too_large",
-            params={"size": _megabytes(file.size), "limit": _megabytes(limit)},
+            params={"size": human_size(file.size), "limit": human_size(limit)},
         )
     if not file.size:
         raise ValidationError(_("ファイルが空です。"), code="file_empty")
@@ -163,7 +163,7 @@ def validate_upload(file):
         )
 
 
-def _megabytes(size):
+def human_size(size):
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.1f}MB"
     return f"{-(-size // 1024)}KB"

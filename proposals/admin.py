@@ -244,22 +244,13 @@ class ConsultationFormSet(forms.BaseInlineFormSet):
             )
 
 
-class ConsultationEntryInline(admin.StackedInline):
+class ConsultationThreadInline(admin.TabularInline):
+    """The thread so far, both sides, read-only (entries are records: never edited)."""
+
     model = ConsultationEntry
-    form = ConsultationEntryForm
-    formset = ConsultationFormSet
-    extra = 1
-    fields = [
-        "occurred_on",
-        "kind",
-        "visibility",
-        "text",
-        "attachment",
-        "author",
-        "by_prefecture",
-        "files",
-    ]
-    readonly_fields = ["author", "by_prefecture", "files"]
+    fields = ["occurred_on", "kind", "visibility", "text", "author", "by_prefecture", "files"]
+    readonly_fields = fields
+    extra = 0
     verbose_name = _("協議の記録")
     verbose_name_plural = _("協議の記録（「県内部のみ」は団体に表示されず、メールも送られません）")
 
@@ -268,11 +259,8 @@ class ConsultationEntryInline(admin.StackedInline):
             super().get_queryset(request).select_related("author").prefetch_related("attachments")
         )
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields
-
-    def get_fields(self, request, obj=None):
-        return self.fields
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -282,16 +270,39 @@ class ConsultationEntryInline(admin.StackedInline):
 
     @admin.display(description=_("添付ファイル"))
     def files(self, entry):
-        if entry.pk is None:
-            return "-"
-        return (
-            format_html_join(
-                ", ",
-                '<a href="{}">{}</a>',
-                ((a.get_download_url(), a.original_name) for a in entry.attachments.all()),
-            )
-            or "-"
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((a.get_download_url(), a.original_name) for a in entry.attachments.all()),
         )
+        return links or "-"
+
+
+class NewConsultationInline(admin.StackedInline):
+    """A new entry by the prefecture, saved through ``consultation_post``."""
+
+    model = ConsultationEntry
+    form = ConsultationEntryForm
+    formset = ConsultationFormSet
+    extra = 1
+    max_num = 1
+    fields = ["occurred_on", "kind", "visibility", "text", "attachment"]
+    verbose_name = _("協議の記録を追加")
+    verbose_name_plural = _("協議の記録を追加")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            super().has_add_permission(request, obj) and obj is not None and (obj.consultation_open)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class AttachmentInline(admin.TabularInline):
@@ -467,7 +478,14 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
     list_select_related = ["cso", "theme", "department__parent"]
     search_fields = ["title", "cso__name"]
     actions = [_transition_action(name) for name in services.STAFF_TRANSITIONS]
-    inlines = [ReviewAssignmentInline, ConsultationEntryInline, AttachmentInline, TransitionInline]
+    inlines = [
+        ReviewAssignmentInline,
+        ConsultationThreadInline,
+        NewConsultationInline,
+        AttachmentInline,
+        TransitionInline,
+    ]
+    view_on_site = False
     readonly_fields = [
         "cso",
         "theme",

@@ -1,11 +1,18 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.models import Department
-from kyodo_portal.uploads import ALLOWED_EXTENSIONS_TEXT, validate_upload
+from kyodo_portal.uploads import (
+    ALLOWED_EXTENSIONS_TEXT,
+    human_size,
+    max_upload_bytes,
+    validate_upload,
+)
 from proposals.models import (
     PROJECT_TYPE_EXAMPLES,
     CollaborationForm,
+    CollaborationZone,
     ConsultationEntry,
     ProjectType,
     Proposal,
@@ -26,12 +33,19 @@ class FormChoiceSelect(forms.Select):
         return option
 
 
+def _upload_help():
+    return _("%(kinds)s。1 ファイル %(limit)s まで。") % {
+        "kinds": ALLOWED_EXTENSIONS_TEXT,
+        "limit": human_size(max_upload_bytes()),
+    }
+
+
 def attachment_field(required=False, label=None):
     return forms.FileField(
         label=label or _("添付ファイル"),
         required=required,
         validators=[validate_upload],
-        help_text=_("%(kinds)s。1 ファイル 10MB まで。") % {"kinds": ALLOWED_EXTENSIONS_TEXT},
+        help_text=lazy(_upload_help, str)(),
     )
 
 
@@ -96,6 +110,8 @@ class ProposalForm(forms.ModelForm):
             "B：CSO が主体の事業に県が協力（補助・後援・事業協力）／"
             "C：対等に協力（共催・事業協力）／D：県が主導する事業に CSO が参加（協働型委託・事業協力）"
         )
+        self.fields["zone"].choices = CollaborationZone.choices
+        self.fields["form"].choices = [("", _("選んでください")), *CollaborationForm.choices]
         self.fields["project_type"].choices = [
             (value, f"{label}（{PROJECT_TYPE_EXAMPLES[ProjectType(value)]}）")
             for value, label in ProjectType.choices

@@ -228,11 +228,11 @@ def test_staff_adds_an_internal_entry_inline_and_the_cso_is_not_told(client, pro
         client,
         url,
         **{
-            "consultations-TOTAL_FORMS": "1",
-            "consultations-0-occurred_on": "2026-11-20",
-            "consultations-0-kind": "meeting",
-            "consultations-0-visibility": "internal",
-            "consultations-0-text": "課内で予算の見込みを確認した。",
+            "consultations-2-TOTAL_FORMS": "1",
+            "consultations-2-0-occurred_on": "2026-11-20",
+            "consultations-2-0-kind": "meeting",
+            "consultations-2-0-visibility": "internal",
+            "consultations-2-0-text": "課内で予算の見込みを確認した。",
         },
     )
 
@@ -249,22 +249,27 @@ def test_staff_cannot_add_an_entry_to_a_closed_proposal(client, promoter, propos
     proposal = proposal_in(S.REJECTED)
     client.force_login(promoter)
     url = change_url(proposal)
-    data = inline_post_data(
-        client,
+
+    page = client.get(url).content.decode()
+    client.post(
         url,
-        **{
-            "consultations-TOTAL_FORMS": "1",
-            "consultations-0-occurred_on": "2026-11-20",
-            "consultations-0-kind": "message",
-            "consultations-0-visibility": "shared",
-            "consultations-0-text": "追記",
-        },
+        inline_post_data(
+            client,
+            url,
+            **{
+                "consultations-2-TOTAL_FORMS": "1",
+                "consultations-2-0-occurred_on": "2026-11-20",
+                "consultations-2-0-kind": "message",
+                "consultations-2-0-visibility": "shared",
+                "consultations-2-0-text": "追記",
+            },
+        ),
     )
 
-    response = client.post(url, data)
-
-    assert response.status_code == 200
+    assert 'name="consultations-2-0-text"' not in page
     assert not ConsultationEntry.objects.filter(proposal=proposal).exists()
+    with pytest.raises(services.TransitionNotAllowed):
+        services.consultation_post(proposal=proposal, by=promoter, text="追記")
 
 
 @pytest.mark.django_db
