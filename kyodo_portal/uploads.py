@@ -165,7 +165,7 @@ def validate_upload(file):
 
 def human_size(size):
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f}MB"
+        return f"{round(size / (1024 * 1024), 1):g}MB"
     return f"{-(-size // 1024)}KB"
 
 

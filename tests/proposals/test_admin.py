@@ -42,7 +42,7 @@ def test_promoter_lists_only_their_departments_proposals_with_pinned_queries(
     mine = proposal_in(S.SUBMITTED)
     client.force_login(promoter)
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:proposals_proposal_changelist"))
 
     html = response.content.decode()
@@ -62,7 +62,7 @@ def test_changelist_query_count_does_not_grow_with_rows(
         extra = ProposalFactory(department=department)
         arrange(extra, S.SUBMITTED, member=extra.created_by, staff=promoter)
 
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:proposals_proposal_changelist"))
 
     assert response.context["cl"].result_count == 11

@@ -49,7 +49,7 @@ def test_list_shows_only_my_csos_proposals_with_a_pinned_query_count(
     someone_elses = ProposalFactory(title="ほかの団体の秘密の提案")
     client.force_login(cso_member)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("proposals:my_list"))
 
     html = response.content.decode()
