@@ -5,15 +5,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
 
 @dataclass(frozen=True)
 class Column:

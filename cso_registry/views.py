@@ -1,6 +1,5 @@
 """Public pages of the CSO directory and its open data: only 公開 CSOs, everywhere."""
 
-import csv
 import json
 
 from django.core.paginator import Paginator
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_safe
 from cso_registry import opendata
 from cso_registry.filters import CSOFilter
 from cso_registry.models import CSO
+from kyodo_portal.csv_export import streaming_csv_response
 
 PAGE_SIZE = 20
 EXPORT_CHUNK_SIZE = 500
@@ -65,13 +65,6 @@ def export_columns(request):
     )
 
 
-class Echo:
-    """A file-like object whose write returns the line, for csv.writer in a stream."""
-
-    def write(self, value):
-        return value
-
-
 def _export_rows(request):
     cso_filter = public_filter(request)
     if not cso_filter.is_valid():
@@ -87,19 +80,11 @@ def _filename(extension):
 @require_safe
 def export_csv(request):
     csos, context = _export_rows(request)
-    writer = csv.writer(Echo())
-
-    def lines():
-        yield "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
-        yield writer.writerow([str(column.label) for column in opendata.COLUMNS])
-        for cso in csos:
-            yield writer.writerow(
-                [opendata.neutralise(value) for value in opendata.row_values(cso, context)]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return streaming_csv_response(
+        [column.label for column in opendata.COLUMNS],
+        (opendata.row_values(cso, context) for cso in csos),
+        filename=_filename("csv"),
+    )
 
 
 @require_safe

@@ -3,6 +3,13 @@ import factory
 from cso_registry.models import CSO, Membership, Municipality
 from kyodo_portal.models import Department, User
 
+KANA_DIGITS = ["ゼロ", "イチ", "ニ", "サン", "ヨン", "ゴ", "ロク", "ナナ", "ハチ", "キュウ"]
+
+
+def kana_number(number):
+    """12 → イチニ: a sequence number that a katakana-only furigana field accepts."""
+    return "".join(KANA_DIGITS[int(digit)] for digit in str(number))
+
 
 class BureauFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -44,7 +51,7 @@ class CSOFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"さが市民活動団体{n}")
-    furigana = factory.Sequence(lambda n: f"サガシミンカツドウダンタイ{n}")
+    furigana = factory.Sequence(lambda n: f"サガシミンカツドウダンタイ{kana_number(n)}")
     kind = CSO.Kind.CIVIC_GROUP
     municipality = factory.LazyFunction(lambda: Municipality.objects.get(code="412015"))
     status = CSO.Status.PUBLISHED

@@ -7,7 +7,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 
 from cso_registry.models import CSO
-from cso_registry.opendata import COLUMNS, neutralise
+from cso_registry.opendata import COLUMNS
+from kyodo_portal.csv_export import safe_cell as neutralise
 from tests.cso_registry.conftest import SurveyAnswerFactory
 from tests.factories import CSOFactory
 
