@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class KyodoPortalConfig(AppConfig):
     name = "kyodo_portal"
     verbose_name = _("ポータル基盤")
+
+    def ready(self):
+        # Failed-login logging and ending the sessions of a deactivated user (issue 9).
+        from kyodo_portal import security
+
+        security.connect_signals()
