@@ -7,6 +7,11 @@ class KyodoPortalConfig(AppConfig):
     verbose_name = _("ポータル基盤")
 
     def ready(self):
+        # Django 6.1's empty choice reads "- Select an option -" and has no Japanese yet.
+        from django.db.models import fields
+
+        fields.BLANK_CHOICE_LABEL = _("選択してください")
+
         # Failed-login logging and ending the sessions of a deactivated user (issue 9).
         from kyodo_portal import security
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("outreach.urls")),
     path("my/advisor-requests/", include("advisors.urls")),
+    path("account/2fa/", include("kyodo_portal.two_factor")),
     path("admin/", admin.site.urls),
 ]
 

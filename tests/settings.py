@@ -14,6 +14,8 @@ STORAGES = {
 }
 # The test client speaks plain HTTP; the production redirect is tested on its own.
 SECURE_SSL_REDIRECT = False
+# Two-factor admin login is tested on its own (tests/security/test_two_factor.py).
+OTP_REQUIRED_FOR_STAFF = False
 # Serve static files from the finders, as in development, without a collectstatic run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
