@@ -398,7 +398,11 @@ class AgreementVersion(models.Model):
     def shown_form_fields(self, form=None):
         """The form's own items (the print and the pages show only these)."""
         return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            {
+                "label": self._meta.get_field(name).verbose_name,
+                "value": getattr(self, name),
+                "is_money": name == "subsidy_amount",
+            }
             for name in self.required_form_fields(form)
         ]
 

@@ -108,3 +108,67 @@ def department_criteria(department):
             ]
         )
     ]
+
+
+# --- agreements (issue 5) ---------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from proposals import agreement_services  # noqa: E402
+from proposals.models import Agreement  # noqa: E402
+
+
+@pytest.fixture
+def agreed(proposal_in):
+    return proposal_in(Proposal.Status.AGREED)
+
+
+@pytest.fixture
+def agreement(agreed, promoter):
+    """A draft agreement created from the proposal at 合意, as the department would."""
+    return agreement_services.agreement_create(proposal=agreed, by=promoter)
+
+
+def complete_draft(agreement):
+    """Fill what the prefill from a factory proposal leaves open (the period)."""
+    version = agreement.current_version
+    version.starts_on = datetime.date(2026, 4, 1)
+    version.ends_on = datetime.date(2027, 3, 31)
+    version.save()
+    return version
+
+
+def bring_agreement_to(agreement, status, *, staff, admin, concluded_on=None):
+    """Take a fresh draft agreement to ``status`` through the services."""
+    agreement.refresh_from_db()
+    order = [
+        Agreement.Status.DRAFT,
+        Agreement.Status.CONFIRMED,
+        Agreement.Status.CONCLUDED,
+        Agreement.Status.IN_PROGRESS,
+        Agreement.Status.COMPLETED,
+    ]
+    target = order.index(status)
+    version = complete_draft(agreement)
+    if target >= 1:
+        agreement_services.agreement_request_confirmation(version=version, by=staff)
+        version.refresh_from_db()
+        agreement_services.agreement_confirm(version=version, by=admin, revision=version.revision)
+    if target >= 2:
+        agreement_services.agreement_conclude(
+            version=version, by=staff, concluded_on=concluded_on or datetime.date(2026, 5, 1)
+        )
+    if target >= 3:
+        agreement_services.agreement_start(agreement=agreement, by=staff)
+    if target >= 4:
+        agreement_services.agreement_complete(agreement=agreement, by=staff)
+    agreement.refresh_from_db()
+    return agreement
+
+
+@pytest.fixture
+def agreement_in(agreement, promoter, cso_member):
+    def make(status, **kwargs):
+        return bring_agreement_to(agreement, status, staff=promoter, admin=cso_member, **kwargs)
+
+    return make

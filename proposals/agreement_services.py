@@ -1,0 +1,792 @@
+"""Everything that changes an agreement (協定書): one function per step.
+
+Each checks the current state and the actor, runs in one transaction with the agreement's row
+locked (two people acting at once cannot both succeed), writes the history entry and notifies
+the other side once the transaction commits. Views, the admin and the progress sheet call
+these and never set a status themselves.
+
+Who does what: the department's 県民協働推進員 (or 県民協働課) drafts, asks for confirmation,
+records 締結, starts and completes the work and drafts amendments; the 管理者 of every party
+CSO confirms (or asks for changes); both sides report progress.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cso_registry.models import CSO, Membership
+from kyodo_portal.notifications import notify_after_commit
+from kyodo_portal.roles import Role
+from kyodo_portal.wareki import fiscal_year
+from proposals.models import (
+    Agreement,
+    AgreementParty,
+    AgreementTransition,
+    AgreementVersion,
+    ProgressAttachment,
+    ProgressReport,
+    Proposal,
+    RoleAssignment,
+)
+from proposals.permissions import is_department_staff
+from proposals.services import ActorNotAllowed, ProposalError, TransitionNotAllowed
+
+Status = Agreement.Status
+VStatus = AgreementVersion.Status
+Action = AgreementTransition.Action
+
+__all__ = [
+    "ActorNotAllowed",
+    "AgreementError",
+    "TransitionNotAllowed",
+]
+
+
+class AgreementError(ProposalError):
+    """A refused step on an agreement; the message is for the person who tried it."""
+
+
+class IncompleteAgreement(AgreementError):
+    """Items the agreement must contain are missing; ``items`` names them."""
+
+    def __init__(self, items):
+        super().__init__(_("協定書に次の項目が足りません: %(items)s") % {"items": "、".join(items)})
+        self.items = items
+
+
+# --- who -------------------------------------------------------------------------------------
+
+
+def can_handle_as_staff(user, agreement):
+    return is_department_staff(user, agreement.department_id)
+
+
+def party_csos(agreement):
+    """CSOs that are parties to any version of the agreement."""
+    return CSO.objects.filter(agreement_parties__version__agreement=agreement).distinct()
+
+
+def is_party_member(user, agreement):
+    """An active member (管理者 or メンバー) of a CSO party to the agreement."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Membership.objects.active().filter(user=user, cso__in=party_csos(agreement)).exists()
+
+
+def can_view(user, agreement):
+    return can_handle_as_staff(user, agreement) or is_party_member(user, agreement)
+
+
+def admin_party(user, version):
+    """The party of ``version`` whose 管理者 the user is (None if none)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    admin_of = Membership.objects.admins().filter(user=user).values("cso_id")
+    return version.parties.filter(cso_id__in=admin_of).select_related("cso").first()
+
+
+def _require_staff(user, agreement):
+    if not can_handle_as_staff(user, agreement):
+        raise ActorNotAllowed(
+            _("この協定の担当部署の県民協働推進員、または県民協働課だけが操作できます。")
+        )
+
+
+def _require_status(agreement, allowed, action):
+    if agreement.status not in allowed:
+        raise TransitionNotAllowed(
+            _("この協定は「%(status)s」のため、%(action)sできません。")
+            % {"status": agreement.get_status_display(), "action": action}
+        )
+
+
+def _require_version_status(version, allowed, action):
+    if version.status not in allowed:
+        raise TransitionNotAllowed(
+            _("協定書（第%(number)s版）は「%(status)s」のため、%(action)sできません。")
+            % {"number": version.number, "status": version.get_status_display(), "action": action}
+        )
+
+
+def _require_comment(comment, action):
+    comment = (comment or "").strip()
+    if not comment:
+        raise AgreementError(_("%(action)sには理由（コメント）が必要です。") % {"action": action})
+    return comment
+
+
+def _require_complete(version):
+    missing = version.missing_items()
+    if missing:
+        raise IncompleteAgreement(missing)
+
+
+# --- locking, history, mail --------------------------------------------------------------------
+
+
+def _lock(agreement):
+    return (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("department", "proposal")
+        .get(pk=agreement.pk)
+    )
+
+
+def _lock_version(version):
+    """Lock the agreement first (always the same order), then read the version afresh."""
+    agreement = _lock(version.agreement)
+    version = AgreementVersion.objects.select_for_update(of=("self",)).get(pk=version.pk)
+    version.agreement = agreement
+    return agreement, version
+
+
+def _log(*, agreement, action, by, version=None, from_status="", to_status="", comment=""):
+    return AgreementTransition.objects.create(
+        agreement=agreement,
+        version=version,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        by_prefecture=can_handle_as_staff(by, agreement),
+        comment=(comment or "").strip(),
+    )
+
+
+def cso_addresses(agreement, *, version=None, admins_only=False):
+    """Active members (or only 管理者) of the party CSOs of ``version`` (or of any version)."""
+    if version is not None:
+        csos = version.parties.values("cso_id")
+    else:
+        csos = party_csos(agreement).values("pk")
+    memberships = Membership.objects.active().filter(cso_id__in=csos)
+    if admins_only:
+        memberships = memberships.filter(role=Membership.Role.ADMIN)
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, memberships__in=memberships)
+        .values_list("email", flat=True)
+    )
+
+
+def department_addresses(agreement):
+    addresses = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            is_staff=True,
+            department_id=agreement.department_id,
+            groups__name=Role.PROMOTER,
+        )
+        .values_list("email", flat=True)
+    )
+    if agreement.department.email:
+        addresses.append(agreement.department.email)
+    return addresses
+
+
+def _context(agreement, version=None, **extra):
+    version = version or agreement.current_version
+    return {
+        "agreement": agreement,
+        "version": version,
+        "title": version.title if version else str(agreement.proposal),
+        "department_name": agreement.department.full_name,
+        "status_label": agreement.get_status_display(),
+        "site_url": getattr(settings, "SITE_URL", ""),
+        **extra,
+    }
+
+
+def _notify_cso(agreement, *, template, version=None, admins_only=False, **extra):
+    notify_after_commit(
+        to=cso_addresses(agreement, version=version, admins_only=admins_only),
+        template=template,
+        context=_context(agreement, version, **extra),
+    )
+
+
+def _notify_department(agreement, *, template, version=None, **extra):
+    notify_after_commit(
+        to=department_addresses(agreement),
+        template=template,
+        context=_context(agreement, version, **extra),
+    )
+
+
+# --- creation from a proposal at 合意 ------------------------------------------------------------
+
+
+def _default_contact(by):
+    title = str(_("県民協働推進員")) if by.is_promoter else ""
+    return {
+        "prefecture_contact_name": by.full_name,
+        "prefecture_contact_title": title,
+        "prefecture_contact_email": by.email,
+    }
+
+
+def agreement_create(*, proposal, by):
+    """Start the agreement of a proposal at 合意, prefilled from it: title, form, zone, purpose,
+    shared goal, period, budget, the proposing CSO as party (its 管理者 as contact), the
+    activity fields (of the theme, or else of the CSO), a default confidentiality clause and
+    a first role table from the roles the proposal described."""
+    with transaction.atomic():
+        proposal = (
+            Proposal.objects.select_for_update(of=("self",))
+            .select_related("cso", "department", "theme")
+            .get(pk=proposal.pk)
+        )
+        if not is_department_staff(by, proposal.department_id):
+            raise ActorNotAllowed(
+                _("提案先部署の県民協働推進員、または県民協働課だけが協定書を作成できます。")
+            )
+        if proposal.status != Proposal.Status.AGREED:
+            raise TransitionNotAllowed(
+                _("協定書は「合意」の提案からだけ作成できます（この提案は「%(status)s」です）。")
+                % {"status": proposal.get_status_display()}
+            )
+        if Agreement.objects.filter(proposal=proposal).exists():
+            raise TransitionNotAllowed(_("この提案の協定書はすでにあります。"))
+        agreement = Agreement.objects.create(
+            proposal=proposal,
+            department=proposal.department,
+            zone=proposal.zone,
+            form=proposal.form,
+            created_by=by,
+        )
+        fields = (
+            proposal.theme.activity_fields.all()
+            if proposal.theme_id
+            else proposal.cso.activity_fields.all()
+        )
+        agreement.activity_fields.set(fields)
+        version = AgreementVersion.objects.create(
+            agreement=agreement,
+            number=1,
+            title=proposal.title,
+            purpose=proposal.purpose,
+            shared_goal=proposal.shared_goal,
+            starts_on=proposal.starts_on,
+            ends_on=proposal.ends_on,
+            budget_amount=proposal.budget_estimate,
+            budget_note=proposal.budget_note,
+            created_by=by,
+            **_default_contact(by),
+        )
+        lead_admin = proposal.cso.admins().order_by("pk").first()
+        AgreementParty.objects.create(
+            version=version,
+            cso=proposal.cso,
+            is_lead=True,
+            contact_name=lead_admin.full_name if lead_admin else "",
+            contact_email=lead_admin.email if lead_admin else "",
+        )
+        RoleAssignment.objects.bulk_create(
+            [
+                RoleAssignment(
+                    version=version,
+                    order=1,
+                    task=_first_line(proposal.cso_role) or str(_("事業の実施")),
+                    responsibility=proposal.cso_role,
+                    carried_by=RoleAssignment.CarriedBy.CSO,
+                    cso=proposal.cso,
+                    due_on=proposal.ends_on,
+                ),
+                RoleAssignment(
+                    version=version,
+                    order=2,
+                    task=_first_line(proposal.prefecture_role) or str(_("事業への協力")),
+                    responsibility=proposal.prefecture_role,
+                    carried_by=RoleAssignment.CarriedBy.PREFECTURE,
+                    due_on=proposal.ends_on,
+                ),
+            ]
+        )
+        agreement.current_version = version
+        agreement.save(update_fields=["current_version", "updated_at"])
+        _log(
+            agreement=agreement,
+            version=version,
+            action=Action.CREATED,
+            by=by,
+            to_status=Status.DRAFT,
+        )
+    return agreement
+
+
+def _first_line(text, limit=60):
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    line = line.split("。")[0]
+    return line[:limit]
+
+
+# --- drafting ---------------------------------------------------------------------------------
+
+
+def version_lock_for_edit(*, version, by):
+    """Called by the admin before it saves a draft (inside its transaction): the version must
+    still be 作成中 and the user on the department's side. Any earlier confirmation of a
+    party no longer matches the text, so it is cleared and the change is logged."""
+    agreement, version = _lock_version(version)
+    _require_staff(by, agreement)
+    _require_version_status(version, [VStatus.DRAFT], _("編集"))
+    return agreement, version
+
+
+def version_after_edit(*, version, by, changed):
+    """After the admin saved a draft: bump the revision (a CSO confirming an older page is
+    refused) and clear confirmations that no longer match."""
+    if not changed:
+        return version
+    AgreementVersion.objects.filter(pk=version.pk).update(
+        revision=version.revision + 1, updated_at=timezone.now()
+    )
+    version.revision += 1
+    cleared = version.parties.filter(confirmed_at__isnull=False).update(
+        confirmed_at=None, confirmed_by=None
+    )
+    if cleared:
+        _log(
+            agreement=version.agreement,
+            version=version,
+            action=Action.EDITED,
+            by=by,
+            from_status=VStatus.DRAFT,
+            to_status=VStatus.DRAFT,
+            comment=_("内容を変更したため、団体の確認をやり直します。"),
+        )
+    return version
+
+
+def agreement_request_confirmation(*, version, by, comment=""):
+    """Ask the 管理者 of every party CSO to confirm the draft (or the amendment). Refused, with
+    the items named, while anything the agreement must contain is missing."""
+    with transaction.atomic():
+        agreement, version = _lock_version(version)
+        _require_staff(by, agreement)
+        _require_version_status(version, [VStatus.DRAFT], _("確認の依頼"))
+        _require_complete(version)
+        version.confirmation_requested_at = timezone.now()
+        version.save(update_fields=["confirmation_requested_at", "updated_at"])
+        _log(
+            agreement=agreement,
+            version=version,
+            action=Action.CONFIRMATION_REQUESTED,
+            by=by,
+            from_status=VStatus.DRAFT,
+            to_status=VStatus.DRAFT,
+            comment=comment,
+        )
+        _notify_cso(
+            agreement,
+            template="agreement_confirmation_requested",
+            version=version,
+            admins_only=True,
+            comment=comment,
+        )
+    return version
+
+
+# --- the CSO side ------------------------------------------------------------------------------
+
+
+def agreement_confirm(*, version, by, revision, comment=""):
+    """A party CSO's 管理者 confirms the text they read (``revision``). When every party CSO
+    has confirmed, the version is CSO確認済 (and so is the agreement, for version 1)."""
+    with transaction.atomic():
+        agreement, version = _lock_version(version)
+        party = admin_party(by, version)
+        if party is None:
+            raise ActorNotAllowed(_("協定の当事者である団体の管理者だけが確認できます。"))
+        _require_version_status(version, [VStatus.DRAFT], _("確認"))
+        if version.confirmation_requested_at is None:
+            raise TransitionNotAllowed(_("県からの確認の依頼がまだありません。"))
+        if int(revision) != version.revision:
+            raise TransitionNotAllowed(
+                _(
+                    "確認している間に協定書の内容が変わりました。もう一度読んでから確認してください。"
+                )
+            )
+        if party.is_confirmed:
+            raise TransitionNotAllowed(
+                _("%(cso)s はすでに確認しています。") % {"cso": party.cso.name}
+            )
+        _require_complete(version)
+        party.confirmed_at = timezone.now()
+        party.confirmed_by = by
+        party.save(update_fields=["confirmed_at", "confirmed_by"])
+        all_confirmed = not version.parties.filter(confirmed_at__isnull=True).exists()
+        to_status = VStatus.CONFIRMED if all_confirmed else VStatus.DRAFT
+        if all_confirmed:
+            version.status = VStatus.CONFIRMED
+            version.save(update_fields=["status", "updated_at"])
+            if version.number == 1:
+                agreement.status = Status.CONFIRMED
+                agreement.save(update_fields=["status", "updated_at"])
+        _log(
+            agreement=agreement,
+            version=version,
+            action=Action.CONFIRMED,
+            by=by,
+            from_status=VStatus.DRAFT,
+            to_status=to_status,
+            comment=_("%(cso)s が確認しました。") % {"cso": party.cso.name}
+            + (f"\n{comment.strip()}" if (comment or "").strip() else ""),
+        )
+        _notify_department(
+            agreement,
+            template="agreement_confirmed",
+            version=version,
+            cso_name=party.cso.name,
+            all_confirmed=all_confirmed,
+            comment=comment,
+        )
+    return version
+
+
+def agreement_request_changes(*, version, by, comment):
+    """A party CSO's 管理者 asks the department to change the draft, saying what and why."""
+    comment = _require_comment(comment, _("修正の依頼"))
+    with transaction.atomic():
+        agreement, version = _lock_version(version)
+        party = admin_party(by, version)
+        if party is None:
+            raise ActorNotAllowed(_("協定の当事者である団体の管理者だけが修正を依頼できます。"))
+        _require_version_status(version, AgreementVersion.OPEN_STATUSES, _("修正の依頼"))
+        _log(
+            agreement=agreement,
+            version=version,
+            action=Action.CHANGES_REQUESTED,
+            by=by,
+            from_status=version.status,
+            to_status=version.status,
+            comment=comment,
+        )
+        _notify_department(
+            agreement,
+            template="agreement_changes_requested",
+            version=version,
+            cso_name=party.cso.name,
+            comment=comment,
+        )
+    return version
+
+
+# --- the prefecture side -------------------------------------------------------------------------
+
+
+def agreement_reopen(*, version, by, comment):
+    """CSO確認済 → 作成中, to change the text after the CSOs confirmed it: every
+    confirmation is cleared and has to be given again. The reason is required."""
+    comment = _require_comment(comment, _("作成中に戻す"))
+    with transaction.atomic():
+        agreement, version = _lock_version(version)
+        _require_staff(by, agreement)
+        _require_version_status(version, [VStatus.CONFIRMED], _("作成中に戻すこと"))
+        version.parties.update(confirmed_at=None, confirmed_by=None)
+        version.status = VStatus.DRAFT
+        version.confirmation_requested_at = None
+        version.save(update_fields=["status", "confirmation_requested_at", "updated_at"])
+        if version.number == 1:
+            agreement.status = Status.DRAFT
+            agreement.save(update_fields=["status", "updated_at"])
+        _log(
+            agreement=agreement,
+            version=version,
+            action=Action.REOPENED,
+            by=by,
+            from_status=VStatus.CONFIRMED,
+            to_status=VStatus.DRAFT,
+            comment=comment,
+        )
+        _notify_cso(
+            agreement, template="agreement_status_changed", version=version, comment=comment
+        )
+    return version
+
+
+def agreement_conclude(*, version, by, concluded_on, comment=""):
+    """Record 締結 of a version every party CSO confirmed, with the day it was signed.
+
+    Version 1: the agreement becomes 締結 (and public). An amendment: the new version comes
+    into force and the one it replaces is kept as 変更前; the agreement's state is unchanged.
+    """
+    if concluded_on is None:
+        raise AgreementError(_("締結日を入力してください。"))
+    if concluded_on > timezone.localdate():
+        raise AgreementError(_("締結日に未来の日付は入力できません。"))
+    with transaction.atomic():
+        agreement, version = _lock_version(version)
+        _require_staff(by, agreement)
+        _require_version_status(version, [VStatus.CONFIRMED], _("締結"))
+        _require_complete(version)
+        previous = agreement.current_version
+        if (
+            version.is_amendment
+            and previous
+            and previous.concluded_on
+            and concluded_on < previous.concluded_on
+        ):
+            raise AgreementError(_("変更協定の締結日は、前の版の締結日より後にしてください。"))
+        version.status = VStatus.CONCLUDED
+        version.concluded_on = concluded_on
+        version.concluded_by = by
+        version.save(update_fields=["status", "concluded_on", "concluded_by", "updated_at"])
+        from_status = agreement.status
+        if version.is_amendment:
+            if previous is not None and previous.pk != version.pk:
+                previous.status = VStatus.SUPERSEDED
+                previous.save(update_fields=["status", "updated_at"])
+        else:
+            agreement.status = Status.CONCLUDED
+            agreement.concluded_on = concluded_on
+            agreement.fiscal_year = fiscal_year(concluded_on)
+        agreement.current_version = version
+        agreement.save(
+            update_fields=[
+                "status",
+                "concluded_on",
+                "fiscal_year",
+                "current_version",
+                "updated_at",
+            ]
+        )
+        _log(
+            agreement=agreement,
+            version=version,
+            action=Action.CONCLUDED,
+            by=by,
+            from_status=from_status if not version.is_amendment else VStatus.CONFIRMED,
+            to_status=agreement.status if not version.is_amendment else VStatus.CONCLUDED,
+            comment=comment,
+        )
+        _notify_cso(
+            agreement, template="agreement_status_changed", version=version, comment=comment
+        )
+    return version
+
+
+def agreement_start(*, agreement, by, comment=""):
+    """締結 → 実施中: progress reports open."""
+    with transaction.atomic():
+        agreement = _lock(agreement)
+        _require_staff(by, agreement)
+        _require_status(agreement, [Status.CONCLUDED], _("実施の開始"))
+        agreement.status = Status.IN_PROGRESS
+        agreement.started_on = timezone.localdate()
+        agreement.save(update_fields=["status", "started_on", "updated_at"])
+        _log(
+            agreement=agreement,
+            action=Action.STARTED,
+            by=by,
+            from_status=Status.CONCLUDED,
+            to_status=Status.IN_PROGRESS,
+            comment=comment,
+        )
+        _notify_cso(agreement, template="agreement_status_changed", comment=comment)
+    return agreement
+
+
+def agreement_complete(*, agreement, by, comment=""):
+    """実施中 → 完了: the evaluation (振り返り) starts from here. Refused while an amendment
+    is still open (conclude or withdraw it first)."""
+    with transaction.atomic():
+        agreement = _lock(agreement)
+        _require_staff(by, agreement)
+        _require_status(agreement, [Status.IN_PROGRESS], _("完了"))
+        if agreement.pending_version() is not None:
+            raise TransitionNotAllowed(
+                _("変更協定が作成中です。締結するか取りやめてから完了にしてください。")
+            )
+        agreement.status = Status.COMPLETED
+        agreement.completed_on = timezone.localdate()
+        agreement.save(update_fields=["status", "completed_on", "updated_at"])
+        _log(
+            agreement=agreement,
+            action=Action.COMPLETED,
+            by=by,
+            from_status=Status.IN_PROGRESS,
+            to_status=Status.COMPLETED,
+            comment=comment,
+        )
+        _notify_cso(agreement, template="agreement_status_changed", comment=comment)
+    return agreement
+
+
+def agreement_start_amendment(*, agreement, by, reason):
+    """A change after 締結 (変更協定): a new version drafted from the one in force, with its
+    parties and role table; the version in force stays in force until the new one is
+    confirmed by every party CSO and concluded."""
+    reason = _require_comment(reason, _("変更協定の作成"))
+    with transaction.atomic():
+        agreement = _lock(agreement)
+        _require_staff(by, agreement)
+        _require_status(agreement, Agreement.AMENDABLE_STATUSES, _("変更協定の作成"))
+        if agreement.pending_version() is not None:
+            raise TransitionNotAllowed(_("作成中の変更協定がすでにあります。"))
+        current = agreement.current_version
+        number = agreement.versions.order_by("-number").values_list("number", flat=True)[0] + 1
+        version = AgreementVersion.objects.create(
+            agreement=agreement,
+            number=number,
+            amendment_reason=reason,
+            created_by=by,
+            **{name: getattr(current, name) for name in AgreementVersion.CONTENT_FIELDS},
+        )
+        AgreementParty.objects.bulk_create(
+            [
+                AgreementParty(
+                    version=version,
+                    cso_id=party.cso_id,
+                    is_lead=party.is_lead,
+                    contact_name=party.contact_name,
+                    contact_phone=party.contact_phone,
+                    contact_email=party.contact_email,
+                )
+                for party in current.parties.all()
+            ]
+        )
+        RoleAssignment.objects.bulk_create(
+            [
+                RoleAssignment(
+                    version=version,
+                    order=role.order,
+                    task=role.task,
+                    carried_by=role.carried_by,
+                    cso_id=role.cso_id,
+                    responsibility=role.responsibility,
+                    due_on=role.due_on,
+                )
+                for role in current.roles.all()
+            ]
+        )
+        _log(
+            agreement=agreement,
+            version=version,
+            action=Action.AMENDMENT_STARTED,
+            by=by,
+            to_status=VStatus.DRAFT,
+            comment=reason,
+        )
+        _notify_cso(
+            agreement, template="agreement_amendment_started", version=version, comment=reason
+        )
+    return version
+
+
+def agreement_withdraw_amendment(*, version, by, comment):
+    """Give up an amendment that was not concluded; it is kept as 取りやめ."""
+    comment = _require_comment(comment, _("変更協定の取りやめ"))
+    with transaction.atomic():
+        agreement, version = _lock_version(version)
+        _require_staff(by, agreement)
+        if not version.is_amendment:
+            raise TransitionNotAllowed(_("取りやめられるのは変更協定（第2版以降）だけです。"))
+        _require_version_status(version, AgreementVersion.OPEN_STATUSES, _("取りやめ"))
+        from_status = version.status
+        version.status = VStatus.WITHDRAWN
+        version.save(update_fields=["status", "updated_at"])
+        _log(
+            agreement=agreement,
+            version=version,
+            action=Action.AMENDMENT_WITHDRAWN,
+            by=by,
+            from_status=from_status,
+            to_status=VStatus.WITHDRAWN,
+            comment=comment,
+        )
+        _notify_cso(
+            agreement, template="agreement_status_changed", version=version, comment=comment
+        )
+    return version
+
+
+# --- progress (実施中) --------------------------------------------------------------------------
+
+
+def progress_report(
+    *,
+    agreement,
+    by,
+    reported_on,
+    percent_complete,
+    text,
+    next_steps="",
+    visibility=ProgressReport.Visibility.PARTIES,
+    public_summary="",
+    files=(),
+    notify=True,
+):
+    """A progress report by either side during 実施中 (files already validated). Both parties
+    read it; only the public summary of a 公開 report reaches the public page."""
+    text = (text or "").strip()
+    public_summary = (public_summary or "").strip()
+    if not text:
+        raise AgreementError(_("報告の内容を書いてください。"))
+    if percent_complete is None or not 0 <= int(percent_complete) <= 100:
+        raise AgreementError(_("進捗率は 0 から 100 までの整数で入力してください。"))
+    if visibility not in ProgressReport.Visibility.values:
+        raise AgreementError(_("公開範囲の値が正しくありません。"))
+    if visibility == ProgressReport.Visibility.PUBLIC and not public_summary:
+        raise AgreementError(_("公開する報告には公開用の要約を書いてください。"))
+    if reported_on is None or reported_on > timezone.localdate():
+        raise AgreementError(_("報告日に未来の日付は入力できません。"))
+    with transaction.atomic():
+        agreement = _lock(agreement)
+        by_prefecture = can_handle_as_staff(by, agreement)
+        if not by_prefecture and not is_party_member(by, agreement):
+            raise ActorNotAllowed(
+                _("協定の当事者（団体のメンバーと県の担当部署）だけが報告できます。")
+            )
+        _require_status(agreement, [Status.IN_PROGRESS], _("進捗の報告"))
+        report = ProgressReport.objects.create(
+            agreement=agreement,
+            reported_on=reported_on,
+            percent_complete=int(percent_complete),
+            text=text,
+            next_steps=(next_steps or "").strip(),
+            visibility=visibility,
+            public_summary=public_summary,
+            author=by,
+            by_prefecture=by_prefecture,
+        )
+        for file in files:
+            ProgressAttachment.objects.create(
+                report=report,
+                file=file,
+                original_name=file.name[:200],
+                size=file.size,
+                uploaded_by=by,
+            )
+        if notify:
+            if by_prefecture:
+                _notify_cso(agreement, template="agreement_progress_reported", report=report)
+            else:
+                _notify_department(agreement, template="agreement_progress_reported", report=report)
+    return report
+
+
+# --- for the admin's buttons ----------------------------------------------------------------------
+
+
+def available_staff_steps(agreement, version=None):
+    """(name, label) of the steps a staff member may take now on this agreement."""
+    version = version or agreement.open_version()
+    steps = []
+    if version is not None and version.status == VStatus.DRAFT:
+        steps.append(("request_confirmation", _("団体に確認を依頼する")))
+    if version is not None and version.status == VStatus.CONFIRMED:
+        steps.append(("conclude", _("締結を記録する")))
+        steps.append(("reopen", _("作成中に戻す")))
+    if version is not None and version.is_amendment:
+        steps.append(("withdraw_amendment", _("変更協定を取りやめる")))
+    if agreement.status == Status.CONCLUDED:
+        steps.append(("start", _("実施を開始する")))
+    if agreement.status == Status.IN_PROGRESS and version is None:
+        steps.append(("complete", _("完了にする")))
+    if agreement.is_amendable and version is None:
+        steps.append(("amend", _("変更協定を作成する")))
+    return steps
