@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proposals import views
+from proposals import agreement_views, views
 from proposals.feeds import OpenThemesFeed
 
 app_name = "proposals"
@@ -32,5 +32,37 @@ urlpatterns = [
         "my/proposals/attachments/<int:pk>/",
         views.attachment_download,
         name="attachment_download",
+    ),
+    # agreements (協定書) and collaborations (協働事業)
+    path("projects/", agreement_views.project_list, name="project_list"),
+    path("projects/<int:pk>/", agreement_views.project_detail, name="project_detail"),
+    path("my/agreements/", agreement_views.my_agreement_list, name="my_agreement_list"),
+    path(
+        "my/agreements/<int:pk>/", agreement_views.my_agreement_detail, name="my_agreement_detail"
+    ),
+    path(
+        "my/agreements/<int:pk>/confirm/",
+        agreement_views.my_agreement_confirm,
+        name="my_agreement_confirm",
+    ),
+    path(
+        "my/agreements/<int:pk>/request-changes/",
+        agreement_views.my_agreement_request_changes,
+        name="my_agreement_request_changes",
+    ),
+    path(
+        "my/agreements/<int:pk>/progress/",
+        agreement_views.my_agreement_report,
+        name="my_agreement_report",
+    ),
+    path(
+        "my/agreements/<int:pk>/document/<int:number>/",
+        agreement_views.my_agreement_document,
+        name="my_agreement_document",
+    ),
+    path(
+        "my/agreements/progress-files/<int:pk>/",
+        agreement_views.progress_attachment_download,
+        name="progress_attachment_download",
     ),
 ]

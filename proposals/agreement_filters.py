@@ -1,0 +1,60 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from cso_registry.models import ActivityField
+from kyodo_portal.models import Department
+from kyodo_portal.wareki import fiscal_year_label
+from proposals.models import Agreement, CollaborationForm, CollaborationZone
+
+
+def departments_with_projects(request):
+    return (
+        Department.objects.filter(agreements__status__in=Agreement.PUBLIC_STATUSES)
+        .select_related("parent")
+        .distinct()
+        .order_by("parent__sort_order", "sort_order", "name")
+    )
+
+
+def fiscal_year_choices():
+    years = (
+        Agreement.objects.public()
+        .order_by("-fiscal_year")
+        .values_list("fiscal_year", flat=True)
+        .distinct()
+    )
+    return [(str(year), fiscal_year_label(year)) for year in years if year]
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """The public list of collaborations (協働事業): only public statuses are offered."""
+
+    form = django_filters.ChoiceFilter(
+        label=_("協働の形態"), choices=CollaborationForm.choices, empty_label=_("すべての形態")
+    )
+    zone = django_filters.ChoiceFilter(
+        label=_("協働の領域"), choices=CollaborationZone.choices, empty_label=_("すべての領域")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("県の担当部署"),
+        queryset=departments_with_projects,
+        empty_label=_("すべての部署"),
+    )
+    field = django_filters.ModelChoiceFilter(
+        label=_("活動分野"),
+        field_name="activity_fields",
+        queryset=ActivityField.objects.all(),
+        empty_label=_("すべての分野"),
+    )
+    fiscal_year = django_filters.ChoiceFilter(
+        label=_("締結年度"), choices=fiscal_year_choices, empty_label=_("すべての年度")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状態"),
+        choices=[(s.value, s.label) for s in Agreement.PUBLIC_STATUSES],
+        empty_label=_("すべての状態"),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["form", "zone", "department", "field", "fiscal_year", "status"]

@@ -1,0 +1,261 @@
+"""Agreements on the site: the public /projects/ pages (締結 or later, public fields only) and
+the CSO's pages under /my/agreements/ (confirmation, the 協定書 of every version, progress)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from kyodo_portal.uploads import attachment_response
+from proposals import agreement_services as services
+from proposals.agreement_filters import ProjectFilter
+from proposals.agreement_forms import ChangeRequestForm, ConfirmForm, ProgressReportForm
+from proposals.models import (
+    Agreement,
+    AgreementParty,
+    AgreementTransition,
+    AgreementVersion,
+    ProgressAttachment,
+    ProgressReport,
+    RoleAssignment,
+)
+
+ROLES = RoleAssignment.objects.select_related("cso")
+PARTIES = AgreementParty.objects.select_related("cso", "confirmed_by")
+
+# --- public -------------------------------------------------------------------------------------
+
+
+@require_safe
+def project_list(request):
+    agreements = Agreement.objects.public().for_listing().order_by("-concluded_on", "-pk")
+    project_filter = ProjectFilter(request.GET, queryset=agreements, request=request)
+    page = Paginator(project_filter.qs, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "proposals/agreements/project_list.html",
+        {"filter": project_filter, "page_obj": page, "query": query.urlencode()},
+    )
+
+
+@require_safe
+def project_detail(request, pk):
+    agreement = get_object_or_404(
+        Agreement.objects.public()
+        .select_related("current_version", "department__parent")
+        .prefetch_related(
+            "activity_fields",
+            Prefetch("current_version__parties", queryset=PARTIES),
+            Prefetch("current_version__roles", queryset=ROLES),
+            Prefetch(
+                "progress_reports",
+                queryset=ProgressReport.objects.public().order_by("-reported_on", "-id"),
+                to_attr="public_reports",
+            ),
+        ),
+        pk=pk,
+    )
+    versions = agreement.versions.filter(
+        status__in=[AgreementVersion.Status.CONCLUDED, AgreementVersion.Status.SUPERSEDED]
+    ).only("number", "concluded_on", "status")
+    return render(
+        request,
+        "proposals/agreements/project_detail.html",
+        {
+            "agreement": agreement,
+            "version": agreement.current_version,
+            "versions": versions,
+            "latest": agreement.public_reports[0] if agreement.public_reports else None,
+        },
+    )
+
+
+# --- the CSO's side ------------------------------------------------------------------------------
+
+
+def _member_agreement(request, pk):
+    """The agreement, if one of the user's CSOs is a party; anyone else's answers 404."""
+    return get_object_or_404(
+        Agreement.objects.of_cso_member(request.user).select_related(
+            "current_version", "department__parent", "proposal"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_safe
+def my_agreement_list(request):
+    agreements = (
+        Agreement.objects.of_cso_member(request.user).for_listing().order_by("-updated_at", "-pk")
+    )
+    page = Paginator(agreements, 30).get_page(request.GET.get("page"))
+    return render(request, "proposals/agreements/my_list.html", {"page_obj": page})
+
+
+@login_required
+@require_safe
+def my_agreement_detail(request, pk):
+    return _render_detail(request, pk)
+
+
+def _render_detail(request, pk, status=200, **bound_forms):
+    agreement = _member_agreement(request, pk)
+    versions = list(
+        agreement.versions.prefetch_related(
+            Prefetch("parties", queryset=PARTIES), Prefetch("roles", queryset=ROLES)
+        )
+    )
+    current = next(v for v in versions if v.pk == agreement.current_version_id)
+    open_version = next((v for v in versions if v.is_open), None)
+    my_party = services.admin_party(request.user, open_version) if open_version else None
+    reports = agreement.progress_reports.select_related("author").prefetch_related("attachments")
+    transitions = AgreementTransition.objects.filter(agreement=agreement).select_related(
+        "by", "version"
+    )
+    context = {
+        "agreement": agreement,
+        "current": current,
+        "open_version": open_version,
+        "open_missing": open_version.missing_items(
+            parties=list(open_version.parties.all()), roles=list(open_version.roles.all())
+        )
+        if open_version
+        else [],
+        "versions": versions,
+        "my_party": my_party,
+        "reports": reports,
+        "transitions": transitions,
+        "confirm_form": ConfirmForm(initial={"revision": open_version.revision})
+        if open_version
+        else None,
+        "change_form": ChangeRequestForm(),
+        "report_form": ProgressReportForm(),
+        "can_report": agreement.status == Agreement.Status.IN_PROGRESS,
+        **bound_forms,
+    }
+    return render(request, "proposals/agreements/my_detail.html", context, status=status)
+
+
+def _refused(request, error, agreement):
+    messages.error(request, error.message)
+    return redirect(agreement.get_member_url())
+
+
+@login_required
+@require_POST
+def my_agreement_confirm(request, pk):
+    agreement = _member_agreement(request, pk)
+    version = agreement.open_version()
+    if version is None:
+        messages.error(request, _("確認を待っている協定書はありません。"))
+        return redirect(agreement.get_member_url())
+    form = ConfirmForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, pk, status=400, confirm_form=form)
+    try:
+        services.agreement_confirm(
+            version=version,
+            by=request.user,
+            revision=form.cleaned_data["revision"],
+            comment=form.cleaned_data["comment"],
+        )
+    except services.AgreementError as error:
+        return _refused(request, error, agreement)
+    except services.ProposalError as error:
+        return _refused(request, error, agreement)
+    messages.success(request, _("協定書を確認しました。県の担当部署に届きます。"))
+    return redirect(agreement.get_member_url())
+
+
+@login_required
+@require_POST
+def my_agreement_request_changes(request, pk):
+    agreement = _member_agreement(request, pk)
+    version = agreement.open_version()
+    if version is None:
+        messages.error(request, _("修正を依頼できる協定書はありません。"))
+        return redirect(agreement.get_member_url())
+    form = ChangeRequestForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, pk, status=400, change_form=form)
+    try:
+        services.agreement_request_changes(
+            version=version, by=request.user, comment=form.cleaned_data["comment"]
+        )
+    except services.ProposalError as error:
+        return _refused(request, error, agreement)
+    messages.success(request, _("修正の依頼を送りました。"))
+    return redirect(agreement.get_member_url())
+
+
+@login_required
+@require_POST
+def my_agreement_report(request, pk):
+    agreement = _member_agreement(request, pk)
+    form = ProgressReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, pk, status=400, report_form=form)
+    data = form.cleaned_data
+    try:
+        services.progress_report(
+            agreement=agreement,
+            by=request.user,
+            reported_on=data["reported_on"],
+            percent_complete=data["percent_complete"],
+            text=data["text"],
+            next_steps=data["next_steps"],
+            visibility=data["visibility"],
+            public_summary=data["public_summary"],
+            files=[data["file"]] if data.get("file") else [],
+        )
+    except services.ProposalError as error:
+        return _refused(request, error, agreement)
+    messages.success(request, _("進捗を報告しました。"))
+    return redirect(agreement.get_member_url() + "#progress")
+
+
+def render_document(request, agreement, number):
+    """The 協定書 of one version, printable on A4 (both parties read the same page)."""
+    version = get_object_or_404(
+        agreement.versions.prefetch_related(
+            Prefetch("parties", queryset=PARTIES), Prefetch("roles", queryset=ROLES)
+        ),
+        number=number,
+    )
+    return render(
+        request,
+        "proposals/agreements/document.html",
+        {
+            "agreement": agreement,
+            "version": version,
+            "parties": list(version.parties.all()),
+            "roles": list(version.roles.all()),
+            "form_items": version.shown_form_fields(),
+            "back_url": request.GET.get("back") == "admin",
+        },
+    )
+
+
+@login_required
+@require_safe
+def my_agreement_document(request, pk, number):
+    return render_document(request, _member_agreement(request, pk), number)
+
+
+@login_required
+@require_safe
+def progress_attachment_download(request, pk):
+    """Files of progress reports: the parties only, checked on every download."""
+    attachment = get_object_or_404(
+        ProgressAttachment.objects.select_related("report__agreement"), pk=pk
+    )
+    if not services.can_view(request.user, attachment.report.agreement):
+        raise Http404
+    return attachment_response(attachment.file, filename=attachment.original_name)
