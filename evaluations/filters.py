@@ -15,7 +15,7 @@ def fiscal_year_choices():
         .values_list("fiscal_year", flat=True)
         .distinct()
     )
-    return [(year, fiscal_year_label(year)) for year in years]
+    return [(str(year), fiscal_year_label(year)) for year in years]
 
 
 def departments_with_evaluations(request):
@@ -28,11 +28,10 @@ def departments_with_evaluations(request):
 
 
 class EvaluationFilter(django_filters.FilterSet):
-    year = django_filters.TypedChoiceFilter(
+    year = django_filters.ChoiceFilter(
         label=_("年度"),
         field_name="fiscal_year",
         choices=fiscal_year_choices,
-        coerce=int,
         empty_label=_("すべての年度"),
     )
     form = django_filters.ChoiceFilter(
