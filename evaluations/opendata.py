@@ -51,7 +51,7 @@ PRINCIPLE_COLUMNS = [
 ]
 
 
-def keys():
+def column_keys():
     return [key for key, _label, _note in COLUMNS] + [key for key, _label in PRINCIPLE_COLUMNS]
 
 
@@ -66,7 +66,7 @@ def _date(value):
 
 
 def row(evaluation):
-    """One published evaluation as a list of cells in ``keys()`` order."""
+    """One published evaluation as a list of cells in ``column_keys()`` order."""
     agreement = evaluation.agreement
     version = agreement.current_version
     parties = version.parties.all() if version else []

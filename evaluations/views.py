@@ -124,7 +124,7 @@ def export_csv(request):
 
 @require_safe
 def export_json(request):
-    keys = opendata.keys()
+    keys = opendata.column_keys()
 
     def chunks():
         yield "["

@@ -160,10 +160,10 @@ def test_json_export_matches_the_documented_keys(client, published):
 
     response = client.get(reverse("evaluations:export_json"))
     records = json.loads(b"".join(response.streaming_content))
-    assert len(records) == 1 and list(records[0]) == opendata.keys()
+    assert len(records) == 1 and list(records[0]) == opendata.column_keys()
     assert records[0]["pref_understanding_rating"] == 5
     columns = client.get(reverse("evaluations:export_columns")).content.decode()
-    for key in opendata.keys():
+    for key in opendata.column_keys():
         assert f"<code>{key}</code>" in columns
 
 
