@@ -746,3 +746,7 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 "criteria_total": sum(c.weight for c in criteria),
             },
         )
+
+
+# Agreements (協定書) live in their own module; importing it registers them.
+from proposals import agreement_admin  # noqa: E402, F401

@@ -1,0 +1,313 @@
+"""The progress sheet (進捗表): staff download their agreements at 実施中 as CSV or Excel, fill
+in a line per agreement, and upload the same file to report progress on many at once.
+
+All or nothing: every row is checked first; one bad row and nothing is recorded, and each bad
+row is named with its reasons. Rows whose input columns are left blank are skipped.
+"""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kyodo_portal.csv_export import FORMULA_PREFIXES, csv_text, safe_cell
+from proposals import agreement_services as services
+from proposals.models import Agreement, ProgressReport
+
+ID = "協定ID"
+INPUT_COLUMNS = ["報告日", "進捗率", "報告の内容", "次の予定", "公開範囲", "公開用の要約"]
+REFERENCE_COLUMNS = ["事業名", "団体", "担当部署", "最新の進捗率", "最新の報告日"]
+HEADER = [ID, *REFERENCE_COLUMNS, *INPUT_COLUMNS]
+VISIBILITY_WORDS = {
+    "公開": ProgressReport.Visibility.PUBLIC,
+    "関係者のみ": ProgressReport.Visibility.PARTIES,
+    "": ProgressReport.Visibility.PARTIES,
+}
+COLUMN_HELP = [
+    (ID, gettext_lazy("変えないでください。担当の「実施中」の協定だけを受け付けます。")),
+    (
+        "事業名・団体・担当部署・最新の進捗率・最新の報告日",
+        gettext_lazy("確認用です。取り込みでは読みません。"),
+    ),
+    ("報告日", gettext_lazy("2026-04-01 の形。未来の日付は不可。")),
+    ("進捗率", gettext_lazy("0 から 100 までの整数（% は付けても付けなくても可）。")),
+    ("報告の内容", gettext_lazy("必須。")),
+    ("次の予定", gettext_lazy("任意。")),
+    ("公開範囲", gettext_lazy("「公開」か「関係者のみ」。空欄は関係者のみ。")),
+    ("公開用の要約", gettext_lazy("「公開」のときに必須。公開ページに載ります。")),
+]
+
+
+class SheetFileError(Exception):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class RowError:
+    number: int
+    messages: list
+
+    def __str__(self):
+        return _("%(number)s行目: %(messages)s") % {
+            "number": self.number,
+            "messages": " ".join(self.messages),
+        }
+
+
+@dataclass
+class PlannedReport:
+    number: int
+    agreement: Agreement
+    values: dict
+
+
+@dataclass
+class SheetResult:
+    planned: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    skipped: int = 0
+    applied: bool = False
+
+
+# --- export --------------------------------------------------------------------------------------
+
+
+def sheet_agreements(user):
+    """The agreements a staff member reports on: theirs (or all for 県民協働課) at 実施中."""
+    latest = ProgressReport.objects.filter(agreement=OuterRef("pk")).order_by("-reported_on", "-id")
+    return (
+        Agreement.objects.for_staff(user)
+        .in_progress()
+        .for_listing()
+        .annotate(
+            latest_percent=Subquery(latest.values("percent_complete")[:1]),
+            latest_on=Subquery(latest.values("reported_on")[:1]),
+        )
+        .order_by("pk")
+    )
+
+
+def sheet_rows(user):
+    for agreement in sheet_agreements(user):
+        parties = "、".join(p.cso.name for p in agreement.current_version.parties.all())
+        yield [
+            agreement.pk,
+            agreement.title,
+            parties,
+            agreement.department.full_name,
+            agreement.latest_percent if agreement.latest_percent is not None else "",
+            agreement.latest_on.isoformat() if agreement.latest_on else "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]
+
+
+def export_csv(user):
+    return csv_text(HEADER, sheet_rows(user))
+
+
+def export_xlsx(user):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "進捗表"
+    sheet.append(HEADER)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    input_fill = PatternFill("solid", fgColor="FFF8DC")
+    for row in sheet_rows(user):
+        sheet.append([safe_cell(value) for value in row])
+        for cell in sheet[sheet.max_row][len(HEADER) - len(INPUT_COLUMNS) :]:
+            cell.fill = input_fill
+            cell.number_format = "@"
+    widths = [8, 40, 30, 28, 10, 12, 12, 8, 50, 30, 12, 40]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
+    sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    # Undo the apostrophe the export puts in front of a cell a spreadsheet would run.
+    if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
+        text = text[1:]
+    return text
+
+
+def read_sheet(data, filename):
+    """[(row number, {column: text})] from CSV (UTF-8 or Shift_JIS) or .xlsx bytes."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises several kinds for a broken file
+            raise SheetFileError(
+                _("Excel ファイルを読めません: %(error)s") % {"error": error}
+            ) from error
+        raw = [
+            [_text(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)
+        ]
+        workbook.close()
+    elif name.endswith(".csv"):
+        for encoding in ("utf-8-sig", "cp932"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise SheetFileError(_("文字コードを読み取れません。UTF-8 で保存してください。"))
+        raw = [[_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        raise SheetFileError(_("CSV（.csv）か Excel（.xlsx）のファイルを指定してください。"))
+    if not raw:
+        raise SheetFileError(_("ファイルが空です。"))
+    headers = raw[0]
+    missing = [name for name in (ID, "報告日", "進捗率", "報告の内容") if name not in headers]
+    if missing:
+        raise SheetFileError(
+            _(
+                "1行目に必要な項目名がありません: %(names)s。この画面でダウンロードした進捗表を使ってください。"
+            )
+            % {"names": "、".join(missing)}
+        )
+    rows = []
+    for number, values in enumerate(raw[1:], start=2):
+        if not any(values):
+            continue
+        rows.append((number, dict(zip(headers, values, strict=False))))
+    return rows
+
+
+def _parse_date(text):
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if not match:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _parse_percent(text):
+    text = text.replace("%", "").replace("％", "").strip()
+    if not re.fullmatch(r"\d{1,3}", text):
+        return None
+    value = int(text)
+    return value if 0 <= value <= 100 else None
+
+
+def plan(rows, user):
+    """Check every row; nothing is written."""
+    result = SheetResult()
+    allowed = {a.pk: a for a in Agreement.objects.for_staff(user).select_related("department")}
+    seen = {}
+    today = timezone.localdate()
+    for number, row in rows:
+        if not any(row.get(column, "") for column in INPUT_COLUMNS):
+            result.skipped += 1
+            continue
+        messages = []
+        agreement = None
+        raw_id = row.get(ID, "")
+        if not raw_id.isdigit() or int(raw_id) not in allowed:
+            messages.append(
+                _("協定ID「%(id)s」は担当の協定にありません。") % {"id": raw_id or "（空欄）"}
+            )
+        else:
+            agreement = allowed[int(raw_id)]
+            if agreement.pk in seen:
+                messages.append(
+                    _("協定ID %(id)s は %(row)s行目にもあります。1協定につき1行にしてください。")
+                    % {"id": agreement.pk, "row": seen[agreement.pk]}
+                )
+            seen.setdefault(agreement.pk, number)
+            if agreement.status != Agreement.Status.IN_PROGRESS:
+                messages.append(
+                    _("協定ID %(id)s は「%(status)s」のため報告できません（実施中のみ）。")
+                    % {"id": agreement.pk, "status": agreement.get_status_display()}
+                )
+        reported_on = _parse_date(row.get("報告日", ""))
+        if reported_on is None:
+            messages.append(_("報告日は 2026-04-01 の形で入力してください。"))
+        elif reported_on > today:
+            messages.append(_("報告日に未来の日付は入力できません。"))
+        percent = _parse_percent(row.get("進捗率", ""))
+        if percent is None:
+            messages.append(_("進捗率は 0 から 100 までの整数で入力してください。"))
+        text = row.get("報告の内容", "")
+        if not text:
+            messages.append(_("報告の内容を書いてください。"))
+        visibility_word = row.get("公開範囲", "")
+        visibility = VISIBILITY_WORDS.get(visibility_word)
+        summary = row.get("公開用の要約", "")
+        if visibility is None:
+            messages.append(_("公開範囲は「公開」か「関係者のみ」にしてください。"))
+        elif visibility == ProgressReport.Visibility.PUBLIC and not summary:
+            messages.append(_("公開する報告には公開用の要約を書いてください。"))
+        if messages:
+            result.errors.append(RowError(number, messages))
+            continue
+        result.planned.append(
+            PlannedReport(
+                number,
+                agreement,
+                {
+                    "reported_on": reported_on,
+                    "percent_complete": percent,
+                    "text": text,
+                    "next_steps": row.get("次の予定", ""),
+                    "visibility": visibility,
+                    "public_summary": summary,
+                },
+            )
+        )
+    return result
+
+
+def import_sheet(data, filename, *, by):
+    """Check the whole file, then record every report in one transaction, or none."""
+    result = plan(read_sheet(data, filename), by)
+    if result.errors or not result.planned:
+        return result
+    try:
+        with transaction.atomic():
+            for item in result.planned:
+                try:
+                    services.progress_report(agreement=item.agreement, by=by, **item.values)
+                except services.AgreementError as error:
+                    result.errors.append(RowError(item.number, [error.message]))
+                    raise
+    except services.AgreementError:
+        return result
+    result.applied = True
+    return result
