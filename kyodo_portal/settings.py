@@ -211,6 +211,8 @@ AXES_CLIENT_IP_CALLABLE = "kyodo_portal.security.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "kyodo_portal.security.login_username"
 AXES_ENABLE_ADMIN = True
+# Failures are logged by kyodo_portal.security (one line each); axes itself stays quiet.
+AXES_VERBOSE = env_bool("AXES_VERBOSE")
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
@@ -238,6 +240,7 @@ LOGGING = {
         # kyodo_portal.security and axes.
         "django.request": {"level": "WARNING"},
         "kyodo_portal.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
     },
 }
 
