@@ -1,0 +1,480 @@
+"""The prefecture side of evaluations, in the admin.
+
+A 県民協働推進員 sees and writes only their department's evaluations (404 for any other, on every
+URL); 県民協働課 sees all and alone publishes and withdraws. The CSO's part is shown only once
+both parts are submitted. Every step goes through evaluations.services on its own page.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from evaluations import services
+from evaluations.forms import DecisionForm, ReasonForm
+from evaluations.models import (
+    Evaluation,
+    EvaluationPart,
+    EvaluationTransition,
+    Side,
+    evaluable_agreements,
+)
+from evaluations.permissions import can_publish, is_prefecture_side
+from proposals.models import Agreement
+
+
+class PrefecturePartForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationPart
+        fields = EvaluationPart.CONTENT_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in EvaluationPart.TEXT_FIELDS}
+
+
+class PrefecturePartInline(admin.StackedInline):
+    """The prefecture's own part: editable until submitted, by the department's staff."""
+
+    model = EvaluationPart
+    form = PrefecturePartForm
+    fields = EvaluationPart.CONTENT_FIELDS
+    extra = 0
+    max_num = 1
+    can_delete = False
+    verbose_name = _lazy("県の記入")
+    verbose_name_plural = _lazy("県の記入")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(side=Side.PREFECTURE)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request, obj)
+        part = obj.prefecture_part
+        return (
+            part is not None
+            and not part.is_submitted
+            and is_prefecture_side(request.user, obj.agreement)
+            and super().has_change_permission(request, obj)
+        )
+
+
+class TransitionInline(admin.TabularInline):
+    model = EvaluationTransition
+    fields = ("at", "action", "side", "by", "from_status", "to_status", "comment")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _lazy("履歴")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StartForm(forms.Form):
+    agreement = forms.ModelChoiceField(label=_lazy("協定"), queryset=Agreement.objects.none())
+    kind = forms.ChoiceField(label=_lazy("種類"), choices=Evaluation.Kind.choices)
+    year = forms.IntegerField(
+        label=_lazy("年度（西暦、中間の振り返りのみ）"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_lazy("空欄なら今年度です。完了時の振り返りは完了日の年度になります。"),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = evaluable_agreements(
+            Agreement.objects.for_staff(user)
+        ).select_related("current_version")
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "label_display",
+        "department",
+        "status",
+        "cso_submitted",
+        "prefecture_submitted",
+        "decision_display",
+    )
+    list_filter = ("status", "kind", "fiscal_year", "decision")
+    search_fields = ("agreement__versions__title",)
+    readonly_fields = (
+        "agreement_link",
+        "kind",
+        "fiscal_year",
+        "status",
+        "published_at",
+        "cso_part_view",
+        "decision_view",
+    )
+    fields = readonly_fields
+    inlines = [PrefecturePartInline, TransitionInline]
+    list_select_related = ("agreement__current_version", "agreement__department__parent")
+
+    # --- scoping -------------------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .for_staff(request.user)
+            .select_related(
+                "agreement__current_version",
+                "agreement__department__parent",
+                "follow_up_proposal",
+            )
+            .annotate(
+                cso_done=Count(
+                    "parts", filter=Q(parts__side=Side.CSO, parts__submitted_at__isnull=False)
+                ),
+                prefecture_done=Count(
+                    "parts",
+                    filter=Q(parts__side=Side.PREFECTURE, parts__submitted_at__isnull=False),
+                ),
+            )
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("見つからないか、担当外です。"))
+        return obj
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- list columns --------------------------------------------------------------------
+
+    @admin.display(description=_lazy("事業名"))
+    def title(self, obj):
+        return obj.agreement.title
+
+    @admin.display(description=_lazy("種類"))
+    def label_display(self, obj):
+        return obj.label
+
+    @admin.display(description=_lazy("担当部署"))
+    def department(self, obj):
+        return obj.agreement.department.full_name
+
+    @admin.display(description=_lazy("団体の提出"), boolean=True)
+    def cso_submitted(self, obj):
+        return bool(obj.cso_done)
+
+    @admin.display(description=_lazy("県の提出"), boolean=True)
+    def prefecture_submitted(self, obj):
+        return bool(obj.prefecture_done)
+
+    @admin.display(description=_lazy("今後の方針"))
+    def decision_display(self, obj):
+        if not obj.decision:
+            return "—"
+        state = _("合意") if obj.decision_agreed else _("提案中")
+        return f"{obj.get_decision_display()}（{state}）"
+
+    # --- change page (read-only fields) ---------------------------------------------------
+
+    @admin.display(description=_lazy("協定"))
+    def agreement_link(self, obj):
+        return format_html(
+            '<a href="/projects/{}/">{}</a>（{}・{}）',
+            obj.agreement_id,
+            obj.agreement.title,
+            obj.agreement.department.full_name,
+            obj.agreement.get_status_display(),
+        )
+
+    @admin.display(description=_lazy("団体の記入"))
+    def cso_part_view(self, obj):
+        part = obj.cso_part
+        if obj.parts_revealed:
+            return render_to_string(
+                "evaluations/includes/_part.html", {"part": part, "level": 3, "sub": 4}
+            )
+        if part.is_submitted:
+            return _("団体は提出済みです。県の記入を提出すると読めるようになります。")
+        return _("団体はまだ提出していません。両者が提出するまで、互いの記入は表示しません。")
+
+    @admin.display(description=_lazy("今後の方針"))
+    def decision_view(self, obj):
+        if not obj.decision:
+            return _("まだ提案されていません。")
+        proposer = obj.get_decision_proposed_by_side_display()
+        if obj.decision_agreed:
+            text = _("%(decision)s（両者が合意）") % {"decision": obj.get_decision_display()}
+        else:
+            text = _("%(decision)s（%(side)sが提案し、相手の確認待ち）") % {
+                "decision": obj.get_decision_display(),
+                "side": proposer,
+            }
+        changes = [
+            (_("内容"), obj.change_content),
+            (_("相手"), obj.change_partner),
+            (_("形態"), obj.change_form),
+        ]
+        lines = format_html_join("", "<br>{}: {}", [(lab, val) for lab, val in changes if val])
+        follow = ""
+        if obj.follow_up_proposal_id:
+            follow = format_html(
+                "<br>{}: {}（{}）",
+                _("次の提案"),
+                obj.follow_up_proposal.title,
+                obj.follow_up_proposal.get_status_display(),
+            )
+        return format_html("{}{}{}", text, lines, follow)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        steps = [
+            (reverse(f"admin:evaluations_evaluation_{name}", args=[obj.pk]), label)
+            for name, label in self.available_steps(request, obj)
+        ]
+        extra_context = {**(extra_context or {}), "evaluation_steps": steps}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def available_steps(self, request, obj):
+        user = request.user
+        steps = []
+        own = obj.prefecture_part
+        on_side = is_prefecture_side(user, obj.agreement)
+        if on_side and own and not own.is_submitted:
+            steps.append(("submit", _("県の記入を提出する")))
+        if on_side and obj.parts_revealed and not obj.decision_agreed and not obj.is_published:
+            steps.append(("decision", _("今後の方針を提案する")))
+            if obj.decision and obj.decision_proposed_by_side == Side.CSO:
+                steps.append(("confirm", _("団体が提案した方針に合意する")))
+        if can_publish(user):
+            if obj.status == Evaluation.Status.DRAFT and not obj.missing_for_publication():
+                steps.append(("publish", _("公開する")))
+            if obj.is_published:
+                steps.append(("withdraw", _("公開を取り下げる")))
+        return steps
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not EvaluationPart:
+            return super().save_formset(request, form, formset, change)
+        for part_form in formset.forms:
+            if not part_form.has_changed():
+                continue
+            try:
+                services.part_save(
+                    part=part_form.instance, by=request.user, data=part_form.cleaned_data
+                )
+            except services.EvaluationError as error:
+                messages.error(request, error.message)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        return None
+
+    # --- step pages ----------------------------------------------------------------------
+
+    def get_urls(self):
+        steps = {
+            "submit": self.submit_view,
+            "decision": self.decision_page,
+            "confirm": self.confirm_view,
+            "publish": self.publish_view,
+            "withdraw": self.withdraw_view,
+        }
+        wrap = self.admin_site.admin_view
+        return [
+            path("start/", wrap(self.start_view), name="evaluations_evaluation_start"),
+            *[
+                path(f"<int:pk>/{name}/", wrap(view), name=f"evaluations_evaluation_{name}")
+                for name, view in steps.items()
+            ],
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "start_url": reverse("admin:evaluations_evaluation_start"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def _scoped(self, request, pk):
+        if not self.has_view_permission(request):
+            raise Http404
+        return get_object_or_404(self.get_queryset(request).prefetch_related("parts"), pk=pk)
+
+    def _page(self, request, obj, *, title, text="", form=None, button, danger=False):
+        return TemplateResponse(
+            request,
+            "admin/evaluations/evaluation/step.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": obj,
+                "title": title,
+                "text": text,
+                "form": form,
+                "button": button,
+                "danger": danger,
+            },
+        )
+
+    def _run(self, request, obj, action, success):
+        try:
+            action()
+        except services.EvaluationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, success)
+        return redirect(reverse("admin:evaluations_evaluation_change", args=[obj.pk]))
+
+    def start_view(self, request):
+        if not self.has_view_permission(request) or not request.user.has_perm(
+            "evaluations.add_evaluation"
+        ):
+            raise Http404
+        form = StartForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                evaluation = services.evaluation_start(
+                    agreement=form.cleaned_data["agreement"],
+                    by=request.user,
+                    kind=form.cleaned_data["kind"],
+                    year=form.cleaned_data["year"],
+                )
+            except services.EvaluationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("振り返りを始めました。県の記入を書いてください。"))
+                return redirect(
+                    reverse("admin:evaluations_evaluation_change", args=[evaluation.pk])
+                )
+        return self._page(
+            request,
+            None,
+            title=_("振り返りを始める"),
+            text=_("完了した協定、または実施中の協定（年度ごとの中間の振り返り）を選びます。"),
+            form=form,
+            button=_("始める"),
+        )
+
+    def submit_view(self, request, pk):
+        obj = self._scoped(request, pk)
+        if request.method == "POST":
+            return self._run(
+                request,
+                obj,
+                lambda: services.part_submit(part=obj.prefecture_part, by=request.user),
+                _("県の記入を提出しました。"),
+            )
+        return self._page(
+            request,
+            obj,
+            title=_("県の記入を提出する"),
+            text=_(
+                "提出すると変更できません。団体も提出すると、互いの記入が読めるようになります。"
+            ),
+            button=_("提出する"),
+        )
+
+    def decision_page(self, request, pk):
+        obj = self._scoped(request, pk)
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run(
+                request,
+                obj,
+                lambda: services.decision_propose(
+                    evaluation=obj, by=request.user, **form.cleaned_data
+                ),
+                _("今後の方針を提案しました。団体の確認を待ちます。"),
+            )
+        return self._page(
+            request,
+            obj,
+            title=_("今後の方針を提案する"),
+            text=_("団体が確認すると合意になります。「見直して継続」では見直す点を書きます。"),
+            form=form,
+            button=_("提案する"),
+        )
+
+    def confirm_view(self, request, pk):
+        obj = self._scoped(request, pk)
+        if request.method == "POST":
+            return self._run(
+                request,
+                obj,
+                lambda: services.decision_confirm(evaluation=obj, by=request.user),
+                _("今後の方針に合意しました。"),
+            )
+        return self._page(
+            request,
+            obj,
+            title=_("団体が提案した方針に合意する"),
+            text=self.decision_view(obj),
+            button=_("合意する"),
+        )
+
+    def publish_view(self, request, pk):
+        obj = self._scoped(request, pk)
+        if not can_publish(request.user):
+            raise Http404
+        if request.method == "POST":
+            return self._run(
+                request,
+                obj,
+                lambda: services.evaluation_publish(evaluation=obj, by=request.user),
+                _("振り返りを公開しました。"),
+            )
+        return self._page(
+            request,
+            obj,
+            title=_("振り返りを公開する"),
+            text=_("両者の記入と今後の方針が、公開ページ・フィード・オープンデータに載ります。"),
+            button=_("公開する"),
+        )
+
+    def withdraw_view(self, request, pk):
+        obj = self._scoped(request, pk)
+        if not can_publish(request.user):
+            raise Http404
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run(
+                request,
+                obj,
+                lambda: services.evaluation_withdraw(
+                    evaluation=obj, by=request.user, reason=form.cleaned_data["reason"]
+                ),
+                _("公開を取り下げました。"),
+            )
+        return self._page(
+            request,
+            obj,
+            title=_("公開を取り下げる"),
+            text=_("理由は履歴に残り、当事者にメールで知らせます。"),
+            form=form,
+            button=_("取り下げる"),
+            danger=True,
+        )
