@@ -619,4 +619,16 @@ def seed():
                 (S.AGREED, coordinator, "役割分担に合意しました。", 330),
             ],
         )
+
+    from proposals.agreement_demo import seed_agreements
+
+    seed_agreements(
+        promoter=promoter,
+        promoter2=promoter2,
+        coordinator=coordinator,
+        member=member,
+        cso_a=cso_a,
+        cso_b=cso_b,
+        cso_c=cso_c,
+    )
     return []
