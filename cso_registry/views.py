@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from cso_registry import opendata
 from cso_registry.filters import CSOFilter
 from cso_registry.models import CSO
+from cso_registry.sections import render_detail_sections
 from kyodo_portal.csv_export import streaming_csv_response
 
 PAGE_SIZE = 20
@@ -52,7 +53,12 @@ def cso_detail(request, pk):
     return render(
         request,
         "cso_registry/cso_detail.html",
-        {"cso": cso, "disclosure": cso.disclosure(), "today": timezone.localdate()},
+        {
+            "cso": cso,
+            "disclosure": cso.disclosure(),
+            "today": timezone.localdate(),
+            "sections": render_detail_sections(request, cso),
+        },
     )
 
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("振り返り・公開")
+
+    def ready(self):
+        from cso_registry.sections import register_detail_section
+        from evaluations.sections import cso_track_record
+
+        register_detail_section(cso_track_record)

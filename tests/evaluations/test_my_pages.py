@@ -101,3 +101,11 @@ def test_my_list_runs_a_fixed_number_of_queries(
     client.force_login(cso_member)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("evaluations:my_list")).status_code == 200
+
+
+def test_the_my_landing_lists_evaluations_and_what_waits(client, evaluation, cso_member, promoter):
+    fill_and_submit(evaluation, Side.PREFECTURE, promoter, went_well="県の本音")
+    client.force_login(cso_member)
+    page = client.get(reverse("account:home")).content.decode()
+    assert evaluation.get_member_url() in page
+    assert "団体の記入を待っています" in page and "県の本音" not in page

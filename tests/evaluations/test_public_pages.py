@@ -174,3 +174,33 @@ def test_department_page_lists_its_collaborations(client, department, published,
     assert "作成中の協定" not in page
     assert page.count(published.get_absolute_url()) == 1
     assert unpublished.get_absolute_url() not in page
+
+
+def test_the_cso_page_shows_its_track_record(client, published, unpublished, department):
+    cso = published.agreement.current_version.parties.get().cso
+    draft = make_agreement(
+        department=department, cso=cso, title="作成中の協定", status=Agreement.Status.DRAFT
+    )
+    page = client.get(reverse("cso_registry:detail", args=[cso.pk])).content.decode()
+    assert "県との協働の実績" in page
+    assert f"/projects/{published.agreement_id}/" in page
+    assert published.get_absolute_url() in page
+    assert f"/projects/{draft.pk}/" not in page
+    other = unpublished.agreement.current_version.parties.get().cso
+    page = client.get(reverse("cso_registry:detail", args=[other.pk])).content.decode()
+    assert f"/projects/{unpublished.agreement_id}/" in page  # the agreement itself is public
+    assert unpublished.get_absolute_url() not in page
+    assert "公開した振り返りはまだありません。" in page
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_cso_page_runs_a_fixed_number_of_queries(
+    client, department, promoter, coordinator, django_assert_max_num_queries, count
+):
+    from tests.factories import CSOFactory
+
+    cso = CSOFactory()
+    for number in range(count):
+        published_evaluation(department, promoter, coordinator, title=f"実績{number}", cso=cso)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("cso_registry:detail", args=[cso.pk])).status_code == 200
