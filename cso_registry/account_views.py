@@ -137,7 +137,14 @@ def cso_edit(request, pk):
     form = CSOProfileForm(request.POST or None, instance=cso)
     if request.method == "POST" and form.is_valid():
         try:
-            changes = services.cso_update(cso=cso, by=request.user, data=form.cleaned_data)
+            changes = services.cso_update(
+                cso=cso,
+                by=request.user,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data.get("edit_version"),
+            )
+        except services.CSOEditConflict as error:
+            form.add_error(None, str(error))
         except services.CSORegistryError as error:
             _refuse(request, error)
         except ValidationError as error:

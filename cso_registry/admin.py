@@ -141,7 +141,17 @@ class CSOAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             _("公開の状況"),
-            {"fields": ["status", "verified_on", "created_at", "updated_at", "sheet_link"]},
+            # edit_version: hidden, so a save on top of someone else's newer save is refused.
+            {
+                "fields": [
+                    "status",
+                    "verified_on",
+                    "created_at",
+                    "updated_at",
+                    "sheet_link",
+                    "edit_version",
+                ]
+            },
         ),
         (
             _("団体の基本"),

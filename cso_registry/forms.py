@@ -74,7 +74,23 @@ def grouped_kind_choices():
 
 
 class CSOProfileForm(forms.ModelForm):
-    """The CSO's profile as its members, staff (代理入力) and the survey import enter it."""
+    """The CSO's profile as its members, staff (代理入力) and the survey import enter it.
+
+    ``edit_version`` carries the CSO's version number from the moment the form was opened: a save
+    on top of someone else's newer save is refused (here, and again under the row lock in
+    services.cso_update) instead of silently overwriting it.
+    """
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        version = cleaned_data.get("edit_version")
+        if self.instance.pk and version is not None and version != self.instance.version:
+            from cso_registry.services import EDIT_CONFLICT_MESSAGE
+
+            raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+        return cleaned_data
 
     class Meta:
         model = CSO
@@ -124,6 +140,8 @@ class CSOProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = grouped_kind_choices()
+        if self.instance.pk:
+            self.fields["edit_version"].initial = self.instance.version
         self.fields["activity_fields"].label_from_instance = lambda field: (
             f"{field.number}. {field.short_name}"
         )

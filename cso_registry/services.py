@@ -46,6 +46,17 @@ class CSORegistryError(Exception):
     """A rule refused the operation; the message is for the person who tried."""
 
 
+class CSOEditConflict(CSORegistryError):
+    """Someone else saved the profile after this form was opened (its version is older)."""
+
+
+EDIT_CONFLICT_MESSAGE = _(
+    "この団体の情報は、あなたが編集画面を開いたあとに別の人が保存しました。"
+    "上書きしないよう、今回の変更は保存していません。"
+    "画面を開き直して最新の内容を確かめてから、もう一度変更してください。"
+)
+
+
 def _display(model_field, value):
     """A value as a person reads it in the history (labels, not codes)."""
     if value is None or value == "":
@@ -201,21 +212,34 @@ def cso_register(*, by, data, comment="", action=CSOHistoryEntry.Action.REGISTER
     return cso
 
 
-def cso_update(*, cso, by, data, action=CSOHistoryEntry.Action.UPDATED, comment=""):
+def cso_update(
+    *,
+    cso,
+    by,
+    data,
+    action=CSOHistoryEntry.Action.UPDATED,
+    comment="",
+    expected_version=None,
+):
     """Change the profile; each changed field is recorded with its old and new value.
 
+    ``expected_version`` is the version the editing form was opened on: when someone saved in
+    between, nothing is written and CSOEditConflict is raised (checked under the row lock).
     Returns the list of changes (empty when nothing changed: then nothing is recorded).
     """
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
         _ensure_can_edit(cso, by)
+        if expected_version is not None and expected_version != cso.version:
+            raise CSOEditConflict(EDIT_CONFLICT_MESSAGE)
         changes, updates, m2m_updates = _changes(cso, data, PROFILE_FIELDS, PROFILE_M2M_FIELDS)
         if not changes:
             return []
         for name, value in updates.items():
             setattr(cso, name, value)
         _full_clean_changed(cso, updates)
-        cso.save(update_fields=[*updates, "updated_at"])
+        cso.version += 1
+        cso.save(update_fields=[*updates, "updated_at", "version"])
         for name, values in m2m_updates.items():
             getattr(cso, name).set(values)
         _record(
