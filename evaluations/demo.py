@@ -122,6 +122,21 @@ PARTS = {
         "lessons": "費用と責任の分担は、協定書に具体的な例で書きます。",
     },
 }
+# What the prefecture writes differently from the CSO, on the same items.
+PREFECTURE_TEXTS = {
+    "good": {
+        "outcomes": "協定書の目標に届きました。県の施策だけでは届かない人に参加してもらえました。",
+        "went_well": "団体の呼びかけで、行政が接点を持てなかった人たちが参加しました。",
+        "problems": "県の予算の時期と団体の活動計画がずれ、準備期間が短くなりました。",
+        "lessons": "翌年度の計画は前年の秋から一緒に話し合い始めます。",
+    },
+    "mixed": {
+        "outcomes": "花壇は予定どおりつくれましたが、清掃の参加者は目標の6割でした。",
+        "went_well": "商店街と団体、県の三者で話す場ができました。",
+        "problems": "県の内部手続きに時間がかかり、団体を待たせました。",
+        "lessons": "決裁に要る日数を最初に団体へ伝え、日程を一緒に組みます。",
+    },
+}
 RATINGS = {
     # (CSO side, prefecture side): ratings of the four principles in order
     "good": ((5, 4, 5, 4), (4, 4, 5, 5)),
@@ -262,7 +277,10 @@ def _member_for(agreement):
 
 
 def _write(part, tone, side_index, *, submitted_at=None, by=None, partial=False):
-    texts = PARTS["good" if tone == "good" else "mixed"]
+    key = "good" if tone == "good" else "mixed"
+    texts = dict(PARTS[key])
+    if side_index == 1:
+        texts.update(PREFECTURE_TEXTS[key])
     ratings = RATINGS[tone][side_index]
     for name, value in texts.items():
         setattr(part, name, value)
