@@ -18,7 +18,6 @@ from proposals.models import (
     Agreement,
     AgreementParty,
     AgreementTransition,
-    AgreementVersion,
     ProgressAttachment,
     ProgressReport,
     RoleAssignment,
@@ -61,16 +60,12 @@ def project_detail(request, pk):
         ),
         pk=pk,
     )
-    versions = agreement.versions.filter(
-        status__in=[AgreementVersion.Status.CONCLUDED, AgreementVersion.Status.SUPERSEDED]
-    ).only("number", "concluded_on", "status")
     return render(
         request,
         "proposals/agreements/project_detail.html",
         {
             "agreement": agreement,
             "version": agreement.current_version,
-            "versions": versions,
             "latest": agreement.public_reports[0] if agreement.public_reports else None,
         },
     )

@@ -62,7 +62,7 @@ def test_changelist_query_count_does_not_grow(
         make_public_agreement(promoter)
     client.force_login(promoter)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:proposals_agreement_changelist"))
     assert response.context["cl"].result_count == 6
 

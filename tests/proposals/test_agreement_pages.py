@@ -132,7 +132,7 @@ def test_project_list_query_count_does_not_grow(
     for _ in range(6):
         make_public_agreement(promoter)
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         response = client.get("/projects/")
     assert response.status_code == 200
     assert len(response.context["page_obj"]) == 7
@@ -332,6 +332,6 @@ def test_my_agreement_list_query_count_does_not_grow(
         AgreementParty.objects.create(version=extra.current_version, cso=cso)
     client.force_login(member)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         response = client.get("/my/agreements/")
     assert len(response.context["page_obj"]) == 5
