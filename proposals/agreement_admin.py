@@ -378,7 +378,17 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         proposals = self.candidate_proposals(request)
-        initial = {"proposal": request.GET.get("proposal")} if request.GET.get("proposal") else {}
+        wanted = request.GET.get("proposal")
+        existing = (
+            self.get_queryset(request).filter(proposal_id=wanted).first()
+            if wanted and wanted.isdigit()
+            else None
+        )
+        if existing is not None:
+            return HttpResponseRedirect(
+                reverse("admin:proposals_agreement_change", args=[existing.pk])
+            )
+        initial = {"proposal": wanted} if wanted else {}
         form = CreateFromProposalForm(request.POST or None, proposals=proposals, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:

@@ -219,3 +219,16 @@ def test_staff_report_progress_inline_in_the_admin(client, agreement_in, promote
     assert response.status_code == 302
     saved = agreement.progress_reports.get()
     assert (saved.by_prefecture, saved.percent_complete, saved.author) == (True, 60, promoter)
+
+
+def test_agreed_proposal_page_leads_to_its_agreement(client, agreed, promoter):
+    client.force_login(promoter)
+    proposal_page = client.get(reverse("admin:proposals_proposal_change", args=[agreed.pk]))
+    link = reverse("admin:proposals_agreement_add") + f"?proposal={agreed.pk}"
+    assert link in proposal_page.content.decode()
+
+    client.post(reverse("admin:proposals_agreement_add"), {"proposal": agreed.pk})
+    agreement = Agreement.objects.get(proposal=agreed)
+
+    response = client.get(link)
+    assert response.url == reverse("admin:proposals_agreement_change", args=[agreement.pk])
