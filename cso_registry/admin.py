@@ -28,12 +28,18 @@ from cso_registry.survey_import import COLUMN_HELP, ImportFileError, import_surv
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False  # reference data from migrations; CSOs and histories refer to it
+
     list_display = ["code", "name", "kana", "county", "kind"]
     search_fields = ["name", "kana", "code"]
 
 
 @admin.register(ActivityField)
 class ActivityFieldAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False  # reference data from migrations; CSOs and histories refer to it
+
     list_display = ["number", "name"]
 
 

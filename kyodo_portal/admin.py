@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.models import Department, User
@@ -24,6 +26,9 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = ["groups"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate (有効 off) instead: their records keep their author
+
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
@@ -32,3 +37,16 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     search_fields = ["name", "parent__name"]
     ordering = ["parent__sort_order", "sort_order", "name"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # turn 有効 off instead: themes, proposals and staff refer to it
+
+
+# The roles are made by data migrations; they are renamed or emptied, never deleted.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -63,6 +63,9 @@ class RegistrationInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel (開催を中止する) instead: registrations refer to it
+
     form = EventAdminForm
     list_display = [
         "title",
@@ -158,6 +161,7 @@ class EventAdmin(admin.ModelAdmin):
             except services.RegistrationError as error:
                 self.message_user(request, f"{event}: {error}", messages.ERROR)
             else:
+                self.log_change(request, event, [{"changed": {"fields": ["状態（中止）"]}}])
                 self.message_user(
                     request, _("%(event)s を中止にしました。") % {"event": event}, messages.SUCCESS
                 )
@@ -221,6 +225,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             except services.RegistrationError as error:
                 self.message_user(request, f"{registration}: {error}", messages.ERROR)
             else:
+                self.log_change(request, registration, [{"changed": {"fields": ["状態（取消）"]}}])
                 self.message_user(
                     request,
                     _("%(registration)s を取り消しました。") % {"registration": registration},
@@ -230,6 +235,9 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 @admin.register(NewsItem)
 class NewsItemAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False  # unpublish (下書きに戻す) instead
+
     list_display = ["title", "category", "published_at", "is_published_display"]
     list_filter = ["category"]
     search_fields = ["title", "body"]
@@ -250,7 +258,10 @@ class NewsItemAdmin(admin.ModelAdmin):
         description=gettext_lazy("公開を取りやめる（下書きに戻す）"), permissions=["change"]
     )
     def unpublish(self, request, queryset):
+        items = list(queryset)
         count = queryset.update(published_at=None, updated_at=timezone.now())
+        for item in items:
+            self.log_change(request, item, [{"changed": {"fields": ["公開日時（下書きに戻す）"]}}])
         self.message_user(
             request, _("%(count)d 件を下書きに戻しました。") % {"count": count}, messages.SUCCESS
         )
@@ -258,6 +269,9 @@ class NewsItemAdmin(admin.ModelAdmin):
 
 @admin.register(PromoterContact)
 class PromoterContactAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False  # untick 掲載する (is_listed) instead
+
     list_display = ["department", "title", "public_name", "phone", "email", "is_listed"]
     list_filter = ["is_listed", "department__parent"]
     list_select_related = ["department__parent"]
@@ -267,6 +281,9 @@ class PromoterContactAdmin(admin.ModelAdmin):
 
 @admin.register(MunicipalContact)
 class MunicipalContactAdmin(admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return False  # edit it instead: one contact per municipality
+
     list_display = ["municipality", "section", "phone", "email", "website"]
     list_select_related = ["municipality"]
     search_fields = ["municipality__name", "section"]
