@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a development server: DEBUG on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install run migrate seed test test-fast lint format check clean
+.PHONY: help install run migrate seed test test-fast lint format check clean backup restore loadtest
 
 help:
 	@echo "make run    virtualenv, install, migrate, demo data, serve http://$(HOST):$(PORT)"
@@ -53,6 +53,16 @@ format: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Backups (PostgreSQL only; DATABASE_URL names the database): custom-format pg_dump plus the
+# uploaded files, into BACKUP_DIR. `make restore FILE=backups/kyodo-<stamp>.dump` replaces the
+# database's contents with the dump (in one transaction) and puts the files back.
+BACKUP_DIR ?= backups
+backup:
+	tools/backup.sh backup $(BACKUP_DIR)
+
+restore:
+	tools/backup.sh restore $(FILE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
