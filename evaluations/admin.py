@@ -120,7 +120,7 @@ class EvaluationAdmin(admin.ModelAdmin):
         "prefecture_submitted",
         "decision_display",
     )
-    list_filter = ("status", "kind", "fiscal_year", "decision")
+    list_filter = ("status", "kind", "fiscal_year", "decision", "agreement__department")
     search_fields = ("agreement__versions__title",)
     readonly_fields = (
         "agreement_link",

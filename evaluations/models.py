@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyodo_portal.wareki import fiscal_year_label
+from kyodo_portal.wareki import fiscal_year, fiscal_year_label
 
 PRINCIPLES = (
     ("equality", _("対等な関係")),
@@ -385,13 +385,17 @@ class EvaluationTransition(models.Model):
         return self.get_action_display()
 
 
-def evaluable_agreements(queryset):
+def evaluable_agreements(queryset, today=None):
     """Agreements of ``queryset`` that may get an evaluation now: 完了 without a final one, or
-    実施中 (an interim one per fiscal year)."""
+    実施中 without an interim one for the current fiscal year."""
     from proposals.models import Agreement
 
+    year = fiscal_year(today or timezone.localdate())
     has_final = Evaluation.objects.filter(agreement=OuterRef("pk"), kind=Evaluation.Kind.FINAL)
+    has_interim = Evaluation.objects.filter(
+        agreement=OuterRef("pk"), kind=Evaluation.Kind.INTERIM, fiscal_year=year
+    )
     return queryset.filter(
         Q(status=Agreement.Status.COMPLETED) & ~Exists(has_final)
-        | Q(status=Agreement.Status.IN_PROGRESS)
+        | Q(status=Agreement.Status.IN_PROGRESS) & ~Exists(has_interim)
     )
