@@ -64,5 +64,11 @@ backup:
 restore:
 	tools/backup.sh restore $(FILE)
 
+# Load test (not in CI): 50 people for 2 minutes against gunicorn + PostgreSQL (database
+# kyodo_loadtest, recreated); fails on any 5xx or a p95 above 1 s. LOADTEST_USERS,
+# LOADTEST_DURATION, LOADTEST_DATABASE_URL, LOADTEST_WORKERS change it.
+loadtest: install
+	tools/loadtest.sh
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
