@@ -56,7 +56,9 @@ def evaluation_list(request):
 @require_safe
 def evaluation_detail(request, pk):
     evaluation = get_object_or_404(
-        public_evaluations().prefetch_related("parts").select_related("follow_up_proposal"),
+        public_evaluations()
+        .prefetch_related("parts")
+        .select_related("follow_up_proposal__agreement", "agreement__proposal"),
         pk=pk,
     )
     return render(
@@ -66,8 +68,23 @@ def evaluation_detail(request, pk):
             "evaluation": evaluation,
             "agreement": evaluation.agreement,
             "parts": [evaluation.cso_part, evaluation.prefecture_part],
+            "next_project": _public_follow_up(evaluation),
+            "previous": Evaluation.objects.published()
+            .filter(follow_up_proposal_id=evaluation.agreement.proposal_id)
+            .select_related("agreement__current_version")
+            .first(),
         },
     )
+
+
+def _public_follow_up(evaluation):
+    """The collaboration the follow-up proposal became, once it is public (締結 or later);
+    a follow-up still being proposed is the CSO's draft and stays confidential."""
+    proposal = evaluation.follow_up_proposal
+    if proposal is None:
+        return None
+    agreement = getattr(proposal, "agreement", None)
+    return agreement if agreement is not None and agreement.is_public else None
 
 
 @require_safe

@@ -36,18 +36,25 @@ def make_agreement(
     zone="C",
     title=None,
     fields=(),
+    proposal=None,
 ):
     """An agreement arranged directly in ``status`` (the agreements app's own services are
     tested there); its proposal at 合意 and a concluded version 1 with ``cso`` as lead party."""
-    cso = cso or CSOFactory()
-    proposal = ProposalFactory(
-        cso=cso,
-        department=department,
-        zone=zone,
-        form=form,
-        status=Proposal.Status.AGREED,
-        agreed_at=timezone.now(),
-    )
+    if proposal is not None:
+        cso = proposal.cso
+        Proposal.objects.filter(pk=proposal.pk).update(
+            status=Proposal.Status.AGREED, agreed_at=timezone.now()
+        )
+    else:
+        cso = cso or CSOFactory()
+        proposal = ProposalFactory(
+            cso=cso,
+            department=department,
+            zone=zone,
+            form=form,
+            status=Proposal.Status.AGREED,
+            agreed_at=timezone.now(),
+        )
     public = status in Agreement.PUBLIC_STATUSES
     agreement = Agreement.objects.create(
         proposal=proposal,

@@ -204,3 +204,28 @@ def test_the_cso_page_runs_a_fixed_number_of_queries(
         published_evaluation(department, promoter, coordinator, title=f"実績{number}", cso=cso)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("cso_registry:detail", args=[cso.pk])).status_code == 200
+
+
+def test_the_public_page_links_the_next_collaboration_only_once_it_is_public(
+    client, published, department, promoter, coordinator
+):
+    from proposals.models import Proposal
+
+    member = MembershipFactory(cso=published.agreement.current_version.parties.get().cso).user
+    proposal = services.follow_up_create(evaluation=published, by=member)
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert proposal.title not in page  # a draft proposal is the CSO's, never public
+    following = make_agreement(
+        department=department,
+        proposal=Proposal.objects.get(pk=proposal.pk),
+        status=Agreement.Status.COMPLETED,
+        title=proposal.title,
+    )
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert f'<a href="/projects/{following.pk}/">{proposal.title}</a>' in page
+    # and the evaluation of the next collaboration points back to this one
+    nxt = services.evaluation_start(agreement=following, by=promoter)
+    complete(nxt, member, promoter, decision=Decision.END)
+    services.evaluation_publish(evaluation=nxt, by=coordinator)
+    page = client.get(nxt.get_absolute_url()).content.decode()
+    assert f'<a href="{published.get_absolute_url()}">' in page
