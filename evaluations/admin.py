@@ -135,6 +135,10 @@ class EvaluationAdmin(admin.ModelAdmin):
     inlines = [PrefecturePartInline, TransitionInline]
     list_select_related = ("agreement__current_version", "agreement__department__parent")
 
+    def view_on_site(self, obj):
+        """Only a published evaluation has a public page."""
+        return obj.get_absolute_url() if obj.is_published else None
+
     # --- scoping -------------------------------------------------------------------------
 
     def get_queryset(self, request):

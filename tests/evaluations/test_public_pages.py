@@ -229,3 +229,35 @@ def test_the_public_page_links_the_next_collaboration_only_once_it_is_public(
     services.evaluation_publish(evaluation=nxt, by=coordinator)
     page = client.get(nxt.get_absolute_url()).content.decode()
     assert f'<a href="{published.get_absolute_url()}">' in page
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_detail_and_department_pages_run_a_fixed_number_of_queries(
+    client, department, promoter, coordinator, django_assert_max_num_queries, count
+):
+    from cso_registry.models import ActivityField
+
+    fields = list(ActivityField.objects.all()[:count])
+    evaluations = [
+        published_evaluation(department, promoter, coordinator, title=f"事業{n}", fields=fields)
+        for n in range(count)
+    ]
+    with django_assert_max_num_queries(6):
+        assert client.get(evaluations[-1].get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert (
+            client.get(reverse("evaluations:department", args=[department.pk])).status_code == 200
+        )
+
+
+def test_the_admin_offers_view_on_site_only_when_published(published, coordinator):
+    from django.contrib.admin.sites import site
+
+    from evaluations.admin import EvaluationAdmin
+    from evaluations.models import Evaluation
+
+    admin = EvaluationAdmin(Evaluation, site)
+    assert admin.view_on_site(published) == published.get_absolute_url()
+    services.evaluation_withdraw(evaluation=published, by=coordinator, reason="確認")
+    published.refresh_from_db()
+    assert admin.view_on_site(published) is None
