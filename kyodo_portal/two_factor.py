@@ -138,7 +138,7 @@ def setup(request):
         {
             "form": form,
             "next": _next_url(request),
-            "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=5),
+            "qr_svg": segno.make(device.config_url, error="m").svg_inline(omitsize=True),
             "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         },
     )
