@@ -335,3 +335,12 @@ def test_my_agreement_list_query_count_does_not_grow(
     with django_assert_max_num_queries(6):
         response = client.get("/my/agreements/")
     assert len(response.context["page_obj"]) == 5
+
+
+@pytest.mark.django_db
+def test_project_list_announces_the_feed_of_concluded_agreements(client):
+    html = client.get("/projects/").content.decode()
+
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+    assert 'href="/projects/feed/"' in html
+    assert client.get("/projects/feed/").status_code == 200
