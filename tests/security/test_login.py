@@ -273,3 +273,11 @@ def test_the_setup_page_shows_the_key_as_text_for_manual_entry(client, staff, tw
 
     secret = re.search(r"<code[^>]*>([A-Z2-7 ]+)</code>", response.text).group(1)
     assert len(secret.replace(" ", "")) == 32
+
+
+def test_passwords_are_stored_with_argon2_and_pbkdf2_hashes_still_verify(monkeypatch):
+    from tests.kyodo_portal.test_settings_from_environment import load_settings
+
+    production = load_settings(monkeypatch, DEBUG="1")
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert any(name.endswith(".PBKDF2PasswordHasher") for name in production.PASSWORD_HASHERS)
