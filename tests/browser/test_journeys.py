@@ -10,9 +10,12 @@ import re
 from django.contrib.auth.models import Group
 
 from kyodo_portal.roles import Role
-from tests.browser.conftest import admin_log_in, log_out, screenshot
+from tests.browser.conftest import admin_log_in, log_in, log_out, screenshot
 from tests.factories import (
+    CSOFactory,
     DepartmentFactory,
+    MembershipFactory,
+    ThemeFactory,
     UserFactory,
 )
 
@@ -124,3 +127,110 @@ def test_a_newcomer_registers_a_cso_which_the_prefecture_publishes_and_anyone_ca
     follow(page, "うれしの茶の里ネット")
     assert page.locator("h1").inner_text() == "うれしの茶の里ネット"
     assert "newcomer@example.jp" not in page.content()  # no personal data on the public page
+
+
+# --- Journey 2 ---------------------------------------------------------------------------------
+
+
+def cso_with_member(email, name="さが障害者スポーツ応援団"):
+    from cso_registry.models import CSO, Membership
+
+    cso = CSOFactory(name=name, kind=CSO.Kind.NPO_CORPORATION)
+    member = UserFactory(email=email, full_name="鹿島 一郎")
+    MembershipFactory(cso=cso, user=member, role=Membership.Role.ADMIN)
+    return cso, member
+
+
+def staff_transition(page, live_server, proposal, label, comment=""):
+    """On the proposal's admin page, take the step ``label`` with a comment."""
+    page.goto(f"{live_server.url}/admin/proposals/proposal/{proposal.pk}/change/")
+    follow(page, label)
+    if comment:
+        page.get_by_label("コメント").fill(comment)
+    submit(page, label)
+    assert f"「{label}」で処理しました" in success_message(page)
+
+
+def test_a_member_proposes_the_promoter_returns_it_with_a_comment_and_agrees_to_the_revision(
+    page, live_server
+):
+    from proposals.models import ConsultationEntry, Proposal
+
+    department = DepartmentFactory(name="障害福祉課")
+    staff(Role.PROMOTER, department, "suishin-officer@example.jp")
+    theme = ThemeFactory(department=department, title="障害のある人のスポーツ参加を広げる")
+    cso_with_member("member@example.jp")
+
+    # The member finds the theme and writes a proposal to it.
+    log_in(page, live_server, "member@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/themes/")
+    follow(page, theme.title)
+    follow(page, "このテーマに提案する")
+    field(page, "事業名").fill("みんなで楽しむボッチャ交流会")
+    field(page, "目的").fill("障害のある人とない人が一緒にスポーツを楽しむ機会をつくります。")
+    field(page, "県と共有したい目標").fill("年間の参加者を300人にします。")
+    field(page, "事業の内容").fill("県内4会場でボッチャの交流会を開きます。")
+    field(page, "期待される効果").fill("地域での交流と、障害への理解が広がります。")
+    page.get_by_label("C 対等に協力").check()
+    field(page, "協働の形態").select_option(label="事業協力")
+    page.get_by_label("多くの人々の参加を求める事業").check()
+    field(page, "団体が担う役割").fill("会場の運営と、用具の貸し出しをします。")
+    field(page, "県に期待する役割").fill("広報と、市町・学校との調整をお願いします。")
+    submit(page, "下書きを保存する")
+    proposal = Proposal.objects.get(title="みんなで楽しむボッチャ交流会")
+    assert proposal.status == Proposal.Status.DRAFT
+    submit(page, "提出する")
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    log_out(page)
+
+    # The department's 推進員 opens the consultation, records a meeting and returns it.
+    admin_log_in(page, live_server, "suishin-officer@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/admin/proposals/proposal/")
+    follow(page, "みんなで楽しむボッチャ交流会")
+    staff_transition(page, live_server, proposal, "協議を開始する")
+    new_entry = (
+        page.locator(".inline-group")
+        .filter(has=page.get_by_role("heading", name="協議の記録を追加"))
+        .locator(".inline-related:not(.empty-form)")
+    )
+    new_entry.get_by_label("種類").select_option(label="面談")
+    new_entry.get_by_label("公開範囲").select_option(label="共有")
+    new_entry.get_by_label("内容").fill("会場の候補と、安全管理の体制について面談しました。")
+    screenshot(page, "admin-review-desktop")
+    submit(page, "保存")
+    assert ConsultationEntry.objects.filter(proposal=proposal, by_prefecture=True).count() == 1
+    staff_transition(
+        page,
+        live_server,
+        proposal,
+        "差し戻す",
+        comment="安全管理の担当者と、雨天時の対応を書き足してください。",
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.RETURNED
+
+    # The member reads the comment, revises and resubmits.
+    log_in(page, live_server, "member@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/my/proposals/")
+    follow(page, "みんなで楽しむボッチャ交流会")
+    assert "雨天時の対応を書き足してください" in page.content()
+    assert "安全管理の体制について面談しました" in page.content()
+    follow(page, "編集する")
+    field(page, "事業の内容").fill(
+        "県内4会場でボッチャの交流会を開きます。安全管理は団体の看護師が担当し、雨天時は体育館で行います。"
+    )
+    submit(page, "下書きを保存する")
+    submit(page, "再提出する")
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.SUBMITTED
+    assert "雨天時は体育館" in proposal.content
+
+    # The 推進員 agrees.
+    admin_log_in(page, live_server, "suishin-officer@example.jp", PASSWORD)
+    staff_transition(page, live_server, proposal, "協議を開始する")
+    staff_transition(page, live_server, proposal, "合意する", comment="この内容で協働します。")
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.AGREED
+    steps = list(proposal.transitions.order_by("pk").values_list("to_status", flat=True))
+    assert steps[-1] == Proposal.Status.AGREED and Proposal.Status.RETURNED in steps
