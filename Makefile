@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a development server: DEBUG on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help install run migrate seed test test-fast lint format check clean backup restore loadtest
+.PHONY: help install run migrate seed test test-fast lint format check clean backup restore loadtest bench seed-bench
 
 help:
 	@echo "make run    virtualenv, install, migrate, demo data, serve http://$(HOST):$(PORT)"
@@ -69,6 +69,16 @@ restore:
 # LOADTEST_DURATION, LOADTEST_DATABASE_URL, LOADTEST_WORKERS change it.
 loadtest: install
 	tools/loadtest.sh
+
+# Benchmark (issue 8; PostgreSQL; not in CI): `make seed-bench` (re)fills kyodo_bench_prefecture
+# and kyodo_bench_national with seed_bench; `make bench` (seeding first if a database is empty)
+# measures every key page through gunicorn and writes the table to bench-results/latest.md.
+# BENCH_SCALES="prefecture" limits it to one scale; see bench/run.py for the other knobs.
+seed-bench: install
+	$(PY) bench/run.py seed
+
+bench: install
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

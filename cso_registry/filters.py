@@ -1,10 +1,30 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import Exists, F, Func, OuterRef, Q, TextField, Value
 from django.utils.translation import gettext_lazy as _
 
 from cso_registry.models import CSO, ActivityField, Municipality
 from cso_registry.normalize import search_variants
+
+
+class Bigrams(Func):
+    """The set of upper-cased two-character substrings (PostgreSQL function created by migration
+    cso_registry 0007, which indexes it per column for published CSOs)."""
+
+    function = "cso_registry_bigrams"
+    output_field = ArrayField(TextField())
+
+
+def keyword_condition(field, value, *, use_bigrams):
+    """``field`` contains ``value`` (case-insensitive). On PostgreSQL the bigram index finds the
+    candidates; for a two-character keyword it is exact on its own, so no LIKE is needed."""
+    contains = Q(**{f"{field}__icontains": value})
+    if not use_bigrams or len(value) < 2:
+        return contains
+    indexed = Q(**{f"{field}_bigrams__contains": Bigrams(Value(value))})
+    return indexed if len(value) == 2 else indexed & contains
 
 
 class CSOFilter(django_filters.FilterSet):
@@ -48,10 +68,17 @@ class CSOFilter(django_filters.FilterSet):
         text, katakana = search_variants(value)
         if not text:
             return queryset
+        use_bigrams = connections[queryset.db].vendor == "postgresql"
+        if use_bigrams:
+            queryset = queryset.alias(
+                name_bigrams=Bigrams(F("name")),
+                furigana_bigrams=Bigrams(F("furigana")),
+                description_bigrams=Bigrams(F("description")),
+            )
         return queryset.filter(
-            Q(name__icontains=text)
-            | Q(furigana__icontains=katakana)
-            | Q(description__icontains=text)
+            keyword_condition("name", text, use_bigrams=use_bigrams)
+            | keyword_condition("furigana", katakana, use_bigrams=use_bigrams)
+            | keyword_condition("description", text, use_bigrams=use_bigrams)
         )
 
     def filter_field(self, queryset, name, value):
