@@ -6,6 +6,7 @@ theme, or an agreed proposal). Each journey is one test: its steps depend on eac
 """
 
 import re
+from datetime import date
 
 from django.contrib.auth.models import Group
 
@@ -15,6 +16,7 @@ from tests.factories import (
     CSOFactory,
     DepartmentFactory,
     MembershipFactory,
+    ProposalFactory,
     ThemeFactory,
     UserFactory,
 )
@@ -234,3 +236,150 @@ def test_a_member_proposes_the_promoter_returns_it_with_a_comment_and_agrees_to_
     assert proposal.status == Proposal.Status.AGREED
     steps = list(proposal.transitions.order_by("pk").values_list("to_status", flat=True))
     assert steps[-1] == Proposal.Status.AGREED and Proposal.Status.RETURNED in steps
+
+
+# --- Journey 3 ---------------------------------------------------------------------------------
+
+
+def agreed_proposal(department, cso, member):
+    """The starting point of journey 3: a proposal both sides agreed on (journey 2's end)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return ProposalFactory(
+        cso=cso,
+        department=department,
+        created_by=member,
+        title="川と暮らす防災ワークショップ",
+        zone="C",
+        form="cooperation",
+        starts_on=today.replace(month=4, day=1),
+        ends_on=today.replace(month=12, day=31) if today.month < 12 else today,
+        status="agreed",
+        agreed_at=timezone.now(),
+        submitted_at=timezone.now(),
+    )
+
+
+def agreement_step(page, live_server, agreement, label, **fields):
+    page.goto(f"{live_server.url}/admin/proposals/agreement/{agreement.pk}/change/")
+    follow(page, label)
+    for name, value in fields.items():
+        page.get_by_label(name).fill(value)
+    submit(page, label)
+    assert f"「{label}」を行いました。" in success_message(page), success_message(page)
+
+
+def write_part(scope, text, rating):
+    """One side's 振り返り: the outcome, the four principles (rating and comment), the rest."""
+    scope.get_by_label(re.compile("^\\s*共有した目標に対する成果")).fill(
+        f"{text}: 目標を達成しました。"
+    )
+    for principle in ("対等な関係", "相互理解", "目的の共有と明確化", "情報公開と守秘義務"):
+        group = scope.get_by_role("group", name=re.compile(f"^\\s*{principle}（5段階）"))
+        if group.count():
+            group.get_by_label(str(rating), exact=True).check()
+        else:
+            scope.get_by_label(re.compile(f"^\\s*{principle}（5段階）")).select_option(str(rating))
+        scope.get_by_label(re.compile(f"^\\s*{principle}（コメント）")).fill(
+            f"{text}: {principle}を大切にしました。"
+        )
+    scope.get_by_label(re.compile("^\\s*うまくいったこと")).fill(
+        f"{text}: 住民の参加が多かったこと。"
+    )
+    scope.get_by_label(re.compile("^\\s*課題・問題点")).fill(f"{text}: 雨の日の会場。")
+    scope.get_by_label(re.compile("^\\s*次に生かすこと")).fill(
+        f"{text}: 予備の会場を早めに押さえる。"
+    )
+
+
+def test_an_agreement_is_concluded_carried_out_evaluated_by_both_and_published(page, live_server):
+    from evaluations.models import Evaluation
+    from proposals.models import Agreement
+
+    department = DepartmentFactory(name="河川砂防課")
+    staff(Role.PROMOTER, department, "suishin-officer@example.jp")
+    coordinator()
+    cso, member = cso_with_member("member@example.jp", name="さが川まもり隊")
+    proposal = agreed_proposal(department, cso, member)
+
+    # The 推進員 drafts the agreement from the agreed proposal and asks the CSO to confirm.
+    admin_log_in(page, live_server, "suishin-officer@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/admin/proposals/agreement/add/")
+    choice = page.get_by_label("合意した提案")
+    choice.select_option(label=choice.locator("option", has_text=proposal.title).inner_text())
+    submit(page, "協定書の案を作成する")
+    submit(page, "保存")
+    agreement = Agreement.objects.get(proposal=proposal)
+    agreement_step(page, live_server, agreement, "団体に確認を依頼する")
+
+    # The CSO's 管理者 reads and confirms it.
+    log_in(page, live_server, "member@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/my/agreements/")
+    follow(page, proposal.title)
+    page.get_by_label(
+        "協定書（役割分担と責任を含む）の内容を確認し、団体として合意します。"
+    ).check()
+    submit(page, "確認して合意する")
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.CONFIRMED
+
+    # The prefecture records the conclusion and starts it.
+    admin_log_in(page, live_server, "suishin-officer@example.jp", PASSWORD)
+    today = date.today().isoformat()
+    agreement_step(page, live_server, agreement, "締結を記録する", 締結日=today)
+    agreement_step(page, live_server, agreement, "実施を開始する")
+
+    # The CSO reports progress; the prefecture completes the agreement.
+    log_in(page, live_server, "member@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/my/agreements/{agreement.pk}/")
+    field(page, "進捗率（%）").fill("60")
+    field(page, "報告の内容").fill("2回のワークショップを開き、48人が参加しました。")
+    page.get_by_label("公開（要約を公開ページに載せる）").check()
+    field(page, "公開用の要約").fill("防災ワークショップを2回開きました。")
+    submit(page, "報告する")
+    assert agreement.progress_reports.count() == 1
+    admin_log_in(page, live_server, "suishin-officer@example.jp", PASSWORD)
+    agreement_step(page, live_server, agreement, "完了にする")
+
+    # Both sides write the 振り返り: the CSO on /my/ ...
+    log_in(page, live_server, "member@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/my/evaluations/")
+    submit(page, "完了時の振り返りを始める")
+    evaluation = Evaluation.objects.get(agreement=agreement)
+    write_part(page, "団体", 4)
+    submit(page, "保存して提出する")
+    assert evaluation.cso_part.is_submitted
+
+    # ... the 推進員 in the admin, and proposes the continuation decision.
+    admin_log_in(page, live_server, "suishin-officer@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/admin/evaluations/evaluation/{evaluation.pk}/change/")
+    write_part(page.locator(".inline-group"), "県", 5)
+    submit(page, "保存して編集を続ける")
+    follow(page, "県の記入を提出する")
+    submit(page, "提出する")
+    follow(page, "今後の方針を提案する")
+    page.get_by_label("継続", exact=True).check()
+    submit(page, "提案する")
+
+    # The CSO agrees with the decision; 県民協働課 publishes the 振り返り.
+    log_in(page, live_server, "member@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/my/evaluations/{evaluation.pk}/")
+    submit(page, "この方針に合意する")
+    admin_log_in(page, live_server, "kyodo-officer@example.jp", PASSWORD)
+    page.goto(f"{live_server.url}/admin/evaluations/evaluation/{evaluation.pk}/change/")
+    follow(page, "公開する")
+    submit(page, "公開する")
+    evaluation.refresh_from_db()
+    assert evaluation.status == Evaluation.Status.PUBLISHED
+
+    # Anyone reads it in /evaluations/ and in the feed.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/evaluations/")
+    follow(page, proposal.title)
+    assert "県: 目標を達成しました。" in page.content()
+    assert "団体: 目標を達成しました。" in page.content()
+    screenshot(page, "evaluation-desktop")
+    feed = page.request.get(f"{live_server.url}/evaluations/feed/")
+    assert feed.ok and proposal.title in feed.text()
+    assert f"/evaluations/{evaluation.pk}/" in feed.text()
