@@ -38,7 +38,11 @@ class Person:
     def csrf(self):
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
+    think = 0.0  # mean seconds a person pauses before each click (set by --think)
+
     def request(self, step, path, data=None, record=None):
+        if self.think:
+            time.sleep(self.rng.uniform(0.5, 1.5) * self.think)
         url = path if path.startswith("http") else self.base + path
         body = None
         headers = {"User-Agent": "kyodo-loadtest", "Referer": self.base + "/"}
@@ -145,6 +149,12 @@ def main(argv=None):
     parser.add_argument("--accounts", default="load{n}@example.jp")
     parser.add_argument("--password", default="kyodo-demo-2026")
     parser.add_argument("--p95-limit", type=float, default=1.0)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean pause in seconds before each request (0.5-1.5 x); 0 hammers without pause",
+    )
     args = parser.parse_args(argv)
 
     timings = defaultdict(list)
@@ -162,6 +172,7 @@ def main(argv=None):
     def run(n):
         rng = random.Random(n)
         person = Person(args.base, args.accounts.format(n=n), args.password)
+        person.think, person.rng = args.think, rng
         time.sleep(rng.random() * 2)  # ramp up over two seconds
         while time.monotonic() < deadline:
             journey(person, record, rng)
@@ -182,7 +193,8 @@ def main(argv=None):
         c for s in statuses.values() for code, c in s.items() if code == 0 or 400 <= code < 500
     )
     print(
-        f"\n{args.users} 人 × {elapsed:.0f} 秒: {journeys[0]} 回の利用, {len(everything)} リクエスト"
+        f"\n{args.users} 人 × {elapsed:.0f} 秒（操作の間の平均 {args.think:g} 秒）:"
+        f" {journeys[0]} 回の利用, {len(everything)} リクエスト"
         f" ({len(everything) / elapsed:.1f} req/s)\n"
     )
     header = (

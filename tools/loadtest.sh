@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make loadtest`: a fresh PostgreSQL database with the demo data and LOADTEST_USERS accounts
 # (each a member of a published CSO), gunicorn in production settings (DEBUG off, plain HTTP
-# on 127.0.0.1), then tools/loadtest.py. Not part of CI.
+# on 127.0.0.1), then tools/loadtest.py. Not part of CI. LOADTEST_USERS (50), LOADTEST_DURATION
+# (120 s), LOADTEST_THINK (mean pause between clicks, 1 s; 0 = no pause), LOADTEST_WORKERS,
+# LOADTEST_PORT (8095) and LOADTEST_DATABASE_URL (…/kyodo_loadtest, dropped and recreated).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -52,7 +54,8 @@ curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { cat "$WORK/gunicorn.lo
 
 echo "== $USERS 人で $DURATION 秒 (workers $WORKERS)"
 status=0
-$PY tools/loadtest.py --base "http://127.0.0.1:$PORT" --users "$USERS" --duration "$DURATION" || status=$?
+$PY tools/loadtest.py --base "http://127.0.0.1:$PORT" --users "$USERS" --duration "$DURATION" \
+  --think "${LOADTEST_THINK:-1}" || status=$?
 if grep -q " 50[0-9] " "$WORK/gunicorn.log"; then
   echo "== 5xx を返したリクエスト"; grep " 50[0-9] " "$WORK/gunicorn.log" | head -20
 fi
