@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from cso_registry import opendata
@@ -16,6 +17,29 @@ from kyodo_portal.csv_export import streaming_csv_response
 
 PAGE_SIZE = 20
 EXPORT_CHUNK_SIZE = 500
+# A search counts its matches up to this many; beyond it the page says "1,000 件以上" and offers
+# the first 50 pages. Counting every one of 80,000 matches of 福祉 over 350,000 CSOs reads most of
+# the table (about 280 ms); counting to 1,001 reads a few hundred rows (about 30 ms).
+SEARCH_COUNT_CAP = 1000
+
+
+class SearchPaginator(Paginator):
+    """A paginator whose count stops at ``cap`` (``is_capped`` then says there are more);
+    with ``cap=None`` it counts everything (the unfiltered directory, whose last pages are
+    linked)."""
+
+    def __init__(self, object_list, per_page, *, cap=None):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        self.is_capped = False
+
+    @cached_property
+    def count(self):
+        if self.cap is None:
+            return super().count
+        counted = self.object_list.order_by()[: self.cap + 1].count()
+        self.is_capped = counted > self.cap
+        return min(counted, self.cap)
 
 
 def public_filter(request):
@@ -31,17 +55,22 @@ def query_without_page(request):
 @require_safe
 def cso_list(request):
     cso_filter = public_filter(request)
-    page = Paginator(cso_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    is_filtered = any(request.GET.get(name) for name in cso_filter.form.fields if name != "page")
+    paginator = SearchPaginator(
+        cso_filter.qs, PAGE_SIZE, cap=SEARCH_COUNT_CAP if is_filtered else None
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "cso_registry/cso_list.html",
         {
             "filter": cso_filter,
             "page_obj": page,
-            "query": query_without_page(request),
-            "is_filtered": any(
-                request.GET.get(name) for name in cso_filter.form.fields if name != "page"
+            "page_numbers": page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
             ),
+            "query": query_without_page(request),
+            "is_filtered": is_filtered,
             "today": timezone.localdate(),
         },
     )

@@ -477,6 +477,9 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
     ]
     list_select_related = ["cso", "theme", "department__parent"]
     search_fields = ["title", "cso__name"]
+    # The filtered count is enough; a second count of everything visible is not worth its
+    # time at national scale.
+    show_full_result_count = False
     actions = [_transition_action(name) for name in services.STAFF_TRANSITIONS]
     inlines = [
         ReviewAssignmentInline,

@@ -156,6 +156,10 @@ class Agreement(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["department", "status"], name="agreement_dept_status_idx"),
+            # /projects/ lists public agreements newest first: a range scan, not a sort of all.
+            models.Index(fields=["-concluded_on", "-id"], name="agreement_concluded_order_idx"),
+            # The 締結年度 choices: DISTINCT read from the index alone.
+            models.Index(fields=["fiscal_year", "status"], name="agreement_year_status_idx"),
         ]
         constraints = [
             models.CheckConstraint(
