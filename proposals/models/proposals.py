@@ -437,14 +437,13 @@ class Proposal(models.Model):
         indexes = [
             models.Index(fields=["department", "status"], name="proposal_dept_status_idx"),
             # A 推進員's admin list at a million proposals: newest first within the department,
-            # and its count and 年度 choices read from the index alone (PostgreSQL INCLUDE).
+            # and its count and 年度 choices read from the index alone.
             models.Index(
                 fields=["department", "-updated_at", "-id"], name="proposal_dept_updated_idx"
             ),
             models.Index(
-                fields=["department", "fiscal_year"],
-                include=["status", "pre_consultation_opened_at"],
-                name="proposal_dept_year_idx",
+                fields=["department", "fiscal_year", "status", "pre_consultation_opened_at"],
+                name="proposal_dept_year_visible_idx",
             ),
         ]
         constraints = [
