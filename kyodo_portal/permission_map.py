@@ -145,17 +145,19 @@ PERMISSION_MAP = {
     "proposals:attachment_download": Rule(
         Access.CSO_MEMBER_OR_DEPARTMENT, note="県内部の添付は団体に 404"
     ),
-    # proposals: agreements (協定書) and collaborations (協働事業) — issue 5, in progress
+    # proposals: agreements (協定書) and collaborations (協働事業)
     "proposals:project_list": public(),
-    "proposals:project_detail": public(),
+    "proposals:project_detail": public(note="締結以後の協定だけ。下書き・確認中は 404"),
     "proposals:my_agreement_list": Rule(Access.SIGNED_IN),
     "proposals:my_agreement_detail": Rule(Access.CSO_MEMBER),
     "proposals:my_agreement_confirm": Rule(Access.CSO_MEMBER, POST),
     "proposals:my_agreement_request_changes": Rule(Access.CSO_MEMBER, POST),
     "proposals:my_agreement_report": Rule(Access.CSO_MEMBER, POST),
     "proposals:my_agreement_document": Rule(Access.CSO_MEMBER),
-    "proposals:progress_attachment_download": Rule(Access.CSO_MEMBER_OR_DEPARTMENT),
-    # evaluations (issue 6, in progress): public reflections, open data, statistics, /my/
+    "proposals:progress_attachment_download": Rule(
+        Access.CSO_MEMBER_OR_DEPARTMENT, note="進捗報告の添付は当事者だけ（公開の報告でも）"
+    ),
+    # evaluations: public reflections, open data, statistics, /my/
     "evaluations:list": public(),
     "evaluations:feed": public(GET_POST, note=FEED),
     "evaluations:export_columns": public(),
@@ -163,11 +165,11 @@ PERMISSION_MAP = {
     "evaluations:export_json": public(),
     "evaluations:detail": public(note="公開された振り返りだけ。ほかは 404"),
     "evaluations:project_feed": public(GET_POST, note=FEED),
-    "evaluations:department": public(),
+    "evaluations:department": public(note="廃止された部署は 404"),
     "evaluations:stats": public(),
     "evaluations:my_list": Rule(Access.SIGNED_IN),
     "evaluations:my_start": Rule(Access.CSO_MEMBER, POST, note="協定書の団体のメンバーだけ"),
-    "evaluations:my_detail": Rule(Access.CSO_MEMBER),
+    "evaluations:my_detail": Rule(Access.CSO_MEMBER, note="相手側の記入は両者の提出まで隠す"),
     "evaluations:my_part": Rule(Access.CSO_MEMBER, POST),
     "evaluations:my_decision": Rule(Access.CSO_MEMBER, POST),
     "evaluations:my_decision_confirm": Rule(Access.CSO_MEMBER, POST),

@@ -151,3 +151,30 @@ def test_a_refused_private_object_is_logged(world, db, caplog):
 
 def test_the_login_url_setting_is_a_url_name():
     assert reverse(settings.LOGIN_URL) == "/login/"
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_a_draft_agreement_and_an_unpublished_evaluation_answer_404_on_public_pages(
+    world, db, actor
+):
+    """The public pages in the matrix read published objects; their drafts do not exist there."""
+    from evaluations import services as evaluation_services
+    from proposals.models import Agreement
+    from tests.evaluations.conftest import make_agreement
+
+    client = client_for(world, actor)
+    with transaction.atomic():
+        draft = make_agreement(
+            department=world.department_x, cso=world.cso_a, status=Agreement.Status.DRAFT
+        )
+        evaluation_services.evaluation_withdraw(
+            evaluation=world.evaluation, by=world.users["coordinator"], reason="確認のため"
+        )
+        urls = [
+            reverse("proposals:project_detail", kwargs={"pk": draft.pk}),
+            reverse("evaluations:detail", kwargs={"pk": world.evaluation.pk}),
+        ]
+        statuses = [client.get(url).status_code for url in urls]
+        transaction.set_rollback(True)
+
+    assert statuses == [404, 404]

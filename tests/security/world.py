@@ -13,9 +13,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from cso_registry.models import CSO, Membership
+from evaluations import services as evaluation_services
 from kyodo_portal.roles import Role
 from outreach.models import Registration
 from outreach.services import cancellation_token, confirmation_token
+from proposals.models import Agreement, ProgressReport
+from tests.evaluations.conftest import complete, make_agreement
 from tests.factories import (
     CSOFactory,
     DepartmentFactory,
@@ -101,8 +104,32 @@ def build_world():
         size=len(PDF),
         uploaded_by=member_a,
     )
+    # An agreement of CSO A with department X, in progress (public on /projects/), with a
+    # progress report and its file (the parties' own: never public).
+    project = make_agreement(
+        department=department_x, cso=cso_a, status=Agreement.Status.IN_PROGRESS
+    )
+    report = ProgressReport.objects.create(
+        agreement=project, percent_complete=30, text="見守り訪問を始めました。", author=member_a
+    )
+    progress_file = report.attachments.create(
+        file=ContentFile(PDF, name="進捗.pdf"),
+        original_name="進捗.pdf",
+        size=len(PDF),
+        uploaded_by=member_a,
+    )
+    # A completed agreement of CSO A whose final evaluation is complete and published.
+    finished = make_agreement(department=department_x, cso=cso_a)
+    evaluation = evaluation_services.evaluation_start(agreement=finished, by=users["promoter_x"])
+    evaluation = complete(evaluation, member_a, users["promoter_x"])
+    evaluation = evaluation_services.evaluation_publish(
+        evaluation=evaluation, by=users["coordinator"]
+    )
     objects = {
         "department_x": department_x,
+        "project": project,
+        "progress_file": progress_file,
+        "evaluation": evaluation,
         "cso_a": cso_a,
         "cso_b": cso_b,
         "other_membership_a": other_member_a,
@@ -150,6 +177,25 @@ KWARGS = {
     },
     "proposals:my_attachment_remove": lambda w: {"pk": w.attachment.pk},
     "proposals:attachment_download": lambda w: {"pk": w.attachment.pk},
+    "proposals:project_detail": lambda w: {"pk": w.project.pk},
+    **{
+        f"proposals:{name}": (lambda w: {"pk": w.project.pk})
+        for name in (
+            "my_agreement_detail",
+            "my_agreement_confirm",
+            "my_agreement_request_changes",
+            "my_agreement_report",
+        )
+    },
+    "proposals:my_agreement_document": lambda w: {"pk": w.project.pk, "number": 1},
+    "proposals:progress_attachment_download": lambda w: {"pk": w.progress_file.pk},
+    "evaluations:detail": lambda w: {"pk": w.evaluation.pk},
+    "evaluations:department": lambda w: {"pk": w.department_x.pk},
+    "evaluations:my_start": lambda w: {"agreement_pk": w.project.pk},
+    **{
+        f"evaluations:{name}": (lambda w: {"pk": w.evaluation.pk})
+        for name in ("my_detail", "my_part", "my_decision", "my_decision_confirm", "my_follow_up")
+    },
     "outreach:event_detail": lambda w: {"pk": w.event.pk},
     "outreach:event_register": lambda w: {"pk": w.event.pk},
     "outreach:event_cancel_mine": lambda w: {"pk": w.event.pk},
