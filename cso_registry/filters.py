@@ -19,7 +19,8 @@ class Bigrams(Func):
 
 def keyword_condition(field, value, *, use_bigrams):
     """``field`` contains ``value`` (case-insensitive). On PostgreSQL the bigram index finds the
-    candidates; for a two-character keyword it is exact on its own, so no LIKE is needed."""
+    candidates; for a two-character keyword it is exact on its own, so no LIKE is added (which
+    would also make the planner expect almost no rows and sort every match)."""
     contains = Q(**{f"{field}__icontains": value})
     if not use_bigrams or len(value) < 2:
         return contains
