@@ -134,7 +134,9 @@ def _reset_database():
     from django.db import connections
 
     for alias in connections:
-        call_command("flush", verbosity=0, interactive=False, database=alias)
+        call_command(
+            "flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True
+        )
         contents = getattr(connections[alias], "_test_serialized_contents", None)
         if contents:
             connections[alias].creation.deserialize_db_from_string(contents)
@@ -162,17 +164,23 @@ def _ensure_test_databases(request):
 @pytest.fixture(scope="module")
 def seeded_server(request, browser, django_db_setup, django_db_blocker):
     """A live server over a demo database seeded once for the module. The module's tests must
-    only read; the database is emptied again when the module ends. The tests may use the ORM."""
-    live_server = request.getfixturevalue("live_server")  # the session's server thread
+    only read; the database is emptied again when the module ends. The tests may use the ORM.
+
+    Its own server thread, not pytest-django's ``live_server``: naming that one would make
+    every test transactional (and empty the database after each)."""
+    from pytest_django.live_server_helper import LiveServer
+
     with django_db_blocker.unblock():
         _ensure_test_databases(request)
         _reset_database()
         seed_demo_data()
-        live_server._live_server_modified_settings.enable()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
         try:
-            yield live_server
+            yield server
         finally:
-            live_server._live_server_modified_settings.disable()
+            server._live_server_modified_settings.disable()
+            server.stop()
             _reset_database()
 
 
