@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from evaluations import services
-from evaluations.forms import DecisionForm, ReasonForm
+from evaluations.forms import DecisionForm, ReasonForm, VersionCheckedPartForm
 from evaluations.models import (
     Evaluation,
     EvaluationPart,
@@ -30,7 +30,7 @@ from evaluations.permissions import can_publish, is_prefecture_side
 from proposals.models import Agreement
 
 
-class PrefecturePartForm(forms.ModelForm):
+class PrefecturePartForm(VersionCheckedPartForm):
     class Meta:
         model = EvaluationPart
         fields = EvaluationPart.CONTENT_FIELDS
@@ -289,7 +289,10 @@ class EvaluationAdmin(admin.ModelAdmin):
                 continue
             try:
                 services.part_save(
-                    part=part_form.instance, by=request.user, data=part_form.cleaned_data
+                    part=part_form.instance,
+                    by=request.user,
+                    data=part_form.cleaned_data,
+                    expected_version=part_form.cleaned_data.get("edit_version"),
                 )
             except services.EvaluationError as error:
                 messages.error(request, error.message)

@@ -4,7 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import PRINCIPLES, RATING_CHOICES, Decision, Evaluation, EvaluationPart
 
 
-class PartForm(forms.ModelForm):
+class VersionCheckedPartForm(forms.ModelForm):
+    """A part's form carrying the part's version from the moment it was opened: a save on top of
+    another person's newer save is refused (here, and again under the row lock in
+    services.part_save) instead of silently overwriting it."""
+
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edit_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        version = cleaned_data.get("edit_version")
+        if self.instance.pk and version is not None and version != self.instance.version:
+            from evaluations.services import EDIT_CONFLICT_MESSAGE
+
+            raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+        return cleaned_data
+
+
+class PartForm(VersionCheckedPartForm):
     """One side's part. Saving keeps a draft; the submit button also checks completeness."""
 
     class Meta:

@@ -278,6 +278,14 @@ class EvaluationPart(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("版"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "下書きを保存するたびに1つ増えます。二人が同時に編集したときの上書きを防ぎます。"
+        ),
+    )
 
     TEXT_FIELDS = (
         "outcomes",

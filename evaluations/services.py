@@ -46,6 +46,17 @@ class ActorNotAllowed(EvaluationError):
     """This person may not do this."""
 
 
+class PartEditConflict(EvaluationError):
+    """Someone else saved this part after the form was opened (its version is older)."""
+
+
+EDIT_CONFLICT_MESSAGE = _(
+    "この記入は、あなたが画面を開いたあとに別の人が保存しました。"
+    "上書きしないよう、今回の変更は保存していません。"
+    "画面を開き直して最新の内容を確かめてから、もう一度変更してください。"
+)
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -202,15 +213,25 @@ def _locked_part(part, by):
     return evaluation, part
 
 
-def part_save(*, part, by, data):
-    """Save a side's draft (fields in ``EvaluationPart.CONTENT_FIELDS``)."""
+def part_save(*, part, by, data, expected_version=None):
+    """Save a side's draft (fields in ``EvaluationPart.CONTENT_FIELDS``).
+
+    ``expected_version`` is the part's version when the form was opened: when someone of the
+    same side saved in between, nothing is written and PartEditConflict is raised (checked
+    under the row lock)."""
     with transaction.atomic():
         _evaluation, locked = _locked_part(part, by)
+        if expected_version is not None and expected_version != locked.version:
+            raise PartEditConflict(EDIT_CONFLICT_MESSAGE)
+        changed = False
         for name in EvaluationPart.CONTENT_FIELDS:
-            if name in data:
+            if name in data and getattr(locked, name) != data[name]:
                 setattr(locked, name, data[name])
-        locked.full_clean()
-        locked.save()
+                changed = True
+        if changed:
+            locked.full_clean()
+            locked.version += 1
+            locked.save()
     return locked
 
 

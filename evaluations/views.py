@@ -272,9 +272,23 @@ def my_part_save(request, pk):
             status=400,
         )
     try:
-        part = services.part_save(part=own, by=request.user, data=form.cleaned_data)
+        part = services.part_save(
+            part=own,
+            by=request.user,
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data.get("edit_version"),
+        )
         if "submit" in request.POST:
             services.part_submit(part=part, by=request.user)
+    except services.PartEditConflict as error:
+        # Someone of the same CSO saved first: keep what this person wrote, save nothing.
+        form.add_error(None, error.message)
+        return render(
+            request,
+            "evaluations/my_evaluation_detail.html",
+            _detail_context(request, evaluation, part_form=form),
+            status=400,
+        )
     except services.EvaluationError as error:
         return _refused(request, error, evaluation)
     if "submit" in request.POST:

@@ -88,12 +88,18 @@ class ProposalForm(forms.ModelForm):
             "prefecture_role": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # The proposal's version when the edit page was opened: a save on top of another member's
+    # newer save is refused (here, and again under the row lock in services.proposal_update).
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     def __init__(self, *args, user, theme=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.theme = theme or self.instance.theme
         if self.instance.pk:
             del self.fields["cso"]
+            self.fields["edit_version"].initial = self.instance.version
         else:
+            del self.fields["edit_version"]
             self.fields["cso"].queryset = writable_csos(user)
             self.fields["cso"].empty_label = None
             self.fields["cso"].label = _("提案する団体")
@@ -122,6 +128,20 @@ class ProposalForm(forms.ModelForm):
                 _("このテーマで県が想定している形態: %(forms)s")
                 % {"forms": "・".join(str(label) for label in self.theme.offered_form_labels)}
             )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        version = cleaned_data.get("edit_version")
+        if self.instance.pk and version is not None and version != self.instance.version:
+            from proposals.services import EDIT_CONFLICT_MESSAGE
+
+            raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+        return cleaned_data
+
+    @property
+    def changed_content(self):
+        """The model fields the member changed (not the version carried by the page)."""
+        return [name for name in self.changed_data if name != "edit_version"]
 
     def _post_clean(self):
         if self.theme is not None:

@@ -48,6 +48,17 @@ class ActorNotAllowed(ProposalError):
     """This person may not do this."""
 
 
+class ProposalEditConflict(ProposalError):
+    """Someone else saved the proposal after this form was opened (its version is older)."""
+
+
+EDIT_CONFLICT_MESSAGE = _(
+    "この提案は、あなたが編集画面を開いたあとに別の人が保存しました。"
+    "上書きしないよう、今回の変更は保存していません。"
+    "画面を開き直して最新の内容を確かめてから、もう一度変更してください。"
+)
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 
@@ -184,18 +195,28 @@ def proposal_create(*, proposal, by):
     return proposal
 
 
-def proposal_update(*, proposal, by, fields):
-    """Save the CSO's edits of a draft, or of a proposal returned for revision."""
+def proposal_update(*, proposal, by, fields, expected_version=None):
+    """Save the CSO's edits of a draft, or of a proposal returned for revision.
+
+    ``expected_version`` is the version the editing form was opened on: when another member
+    saved in between, nothing is written and ProposalEditConflict is raised (checked under the
+    row lock, so two saves at the same moment cannot both pass)."""
     with transaction.atomic():
         locked = _lock(proposal)
         _require_cso_member(by, locked)
         _require_status(locked, Proposal.EDITABLE_STATUSES, _("編集"))
+        if expected_version is not None and expected_version != locked.version:
+            raise ProposalEditConflict(EDIT_CONFLICT_MESSAGE)
         for name in fields:
             setattr(locked, name, getattr(proposal, name))
         if locked.theme_id:
             locked.department_id = locked.theme.department_id
         locked.full_clean()
-        locked.save(update_fields=[*fields, "department", "updated_at"])
+        updates = [*fields, "department", "updated_at"]
+        if fields:
+            locked.version += 1
+            updates.append("version")
+        locked.save(update_fields=updates)
     return locked
 
 

@@ -137,12 +137,19 @@ def my_proposal_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_update(
-                proposal=form.instance, by=request.user, fields=form.changed_data
+                proposal=form.instance,
+                by=request.user,
+                fields=form.changed_content,
+                expected_version=form.cleaned_data.get("edit_version"),
             )
+        except services.ProposalEditConflict as error:
+            # Another member saved first: keep what this member wrote on the page, save nothing.
+            form.add_error(None, error.message)
         except services.ProposalError as error:
             return _refused(request, error, proposal)
-        messages.success(request, _("提案を保存しました。"))
-        return redirect(proposal.get_absolute_url())
+        else:
+            messages.success(request, _("提案を保存しました。"))
+            return redirect(proposal.get_absolute_url())
     return render(
         request,
         "proposals/my_proposal_form.html",

@@ -427,6 +427,14 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    version = models.PositiveIntegerField(
+        _("版"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "団体が内容を保存するたびに1つ増えます。二人が同時に編集したときの上書きを防ぎます。"
+        ),
+    )
 
     objects = ProposalQuerySet.as_manager()
 
