@@ -11,7 +11,7 @@ from datetime import date
 from django.contrib.auth.models import Group
 
 from kyodo_portal.roles import Role
-from tests.browser.conftest import admin_log_in, log_in, log_out, screenshot
+from tests.browser.conftest import DESKTOP, PHONE, admin_log_in, log_in, log_out, screenshot
 from tests.factories import (
     CSOFactory,
     DepartmentFactory,
@@ -200,6 +200,9 @@ def test_a_member_proposes_the_promoter_returns_it_with_a_comment_and_agrees_to_
     new_entry.get_by_label("公開範囲").select_option(label="共有")
     new_entry.get_by_label("内容").fill("会場の候補と、安全管理の体制について面談しました。")
     screenshot(page, "admin-review-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "admin-review-phone")
+    page.set_viewport_size(DESKTOP)
     submit(page, "保存")
     assert ConsultationEntry.objects.filter(proposal=proposal, by_prefecture=True).count() == 1
     staff_transition(
@@ -380,6 +383,8 @@ def test_an_agreement_is_concluded_carried_out_evaluated_by_both_and_published(p
     assert "県: 目標を達成しました。" in page.content()
     assert "団体: 目標を達成しました。" in page.content()
     screenshot(page, "evaluation-desktop")
+    page.set_viewport_size(PHONE)
+    screenshot(page, "evaluation-phone")
     feed = page.request.get(f"{live_server.url}/evaluations/feed/")
     assert feed.ok and proposal.title in feed.text()
     assert f"/evaluations/{evaluation.pk}/" in feed.text()
