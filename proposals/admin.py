@@ -30,6 +30,7 @@ from proposals.models import (
     ProposalTransition,
     ReviewAssignment,
     ReviewCriterion,
+    ReviewScore,
     Theme,
     weighted_total,
 )
@@ -65,14 +66,54 @@ class CriteriaFormSet(forms.BaseInlineFormSet):
                 _("審査項目の配点の合計を 100 にしてください（いまは %(total)s です）。"),
                 params={"total": sum(weights)},
             )
+        # Scores may have arrived after the page was opened: a scored criterion is never
+        # deleted (its scores would be lost) nor re-weighted (the totals would change).
+        changed = [
+            form
+            for form in self.initial_forms
+            if form.instance.pk
+            and (form.cleaned_data.get("DELETE") or "weight" in form.changed_data)
+        ]
+        scored = set(
+            ReviewScore.objects.filter(criterion__in=[form.instance for form in changed])
+            .values_list("criterion_id", flat=True)
+            .distinct()
+        )
+        if scored:
+            raise ValidationError(SCORED_CRITERIA_MESSAGE)
+
+
+SCORED_CRITERIA_MESSAGE = _(
+    "採点の済んだ審査項目は、削除も配点の変更もできません（評点と順位が変わってしまいます）。"
+)
 
 
 class ThemeCriterionInline(admin.TabularInline):
+    """The criteria of a theme (or, below, of a department's free proposals). Once any of them
+    has a score, the set is frozen: no row is added, changed or deleted, so no score is lost
+    and no total changes after the fact (ReviewScore.criterion is PROTECT as well)."""
+
     model = ReviewCriterion
     fk_name = "theme"
     formset = CriteriaFormSet
     fields = ["order", "name", "description", "weight"]
     extra = 0
+
+    def _scored(self, obj):
+        return (
+            obj is not None
+            and obj.pk is not None
+            and ReviewScore.objects.filter(**{f"criterion__{self.fk_name}": obj}).exists()
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._scored(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._scored(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._scored(obj)
 
 
 class DepartmentCriterionInline(ThemeCriterionInline):

@@ -21,7 +21,11 @@ DELETABLE = {
 }
 # Inline rows that may be removed while their parent is being set up.
 DELETABLE_INLINES = {
-    "proposals.ReviewCriterion": "審査項目（採点の前に決める設定）。採点後の扱いは proposals の担当が確認中",
+    "proposals.ReviewCriterion": (
+        "審査項目（採点の前に決める設定）。採点が一つでも入ると、そのテーマ・部署の審査項目は"
+        "追加・変更・削除できなくなります（評点が消えず、合計も変わらない。"
+        "test_scored_review_criteria_cannot_be_deleted が確かめます）"
+    ),
 }
 
 
@@ -110,3 +114,102 @@ def test_unpublishing_news_with_the_bulk_action_is_recorded(coordinator, client)
         assert item.published_at is None
         entry = LogEntry.objects.get(object_id=str(item.pk))
         assert (entry.user, entry.action_flag) == (coordinator, CHANGE)
+
+
+# --- review criteria: deletable only before the first score ------------------------------------
+
+
+@pytest.fixture
+def scored_theme(department, promoter):
+    from cso_registry.models import Membership
+    from proposals import services
+    from proposals.models import Proposal, ReviewCriterion
+    from tests.factories import MembershipFactory, ProposalFactory, ThemeFactory
+    from tests.proposals.conftest import arrange
+
+    theme = ThemeFactory(department=department)
+    criteria = [
+        ReviewCriterion.objects.create(theme=theme, name=name, weight=weight, order=i)
+        for i, (name, weight) in enumerate([("公益性", 60), ("実現可能性", 40)])
+    ]
+    member = MembershipFactory(role=Membership.Role.ADMIN).user
+    proposal = services.proposal_create(
+        proposal=ProposalFactory.build(
+            cso=member.memberships.get().cso, theme=theme, department=department
+        ),
+        by=member,
+    )
+    proposal = arrange(proposal, Proposal.Status.SUBMITTED, member=member, staff=promoter)
+    assignment = services.review_assign(proposal=proposal, reviewer=promoter, by=promoter)
+    theme.score = lambda: services.review_submit_scores(
+        assignment=assignment, by=promoter, scores={c.pk: (4, "") for c in criteria}
+    )
+    theme.scored_criteria = criteria
+    return theme
+
+
+def criteria_inline(client, theme):
+    page = client.get(reverse("admin:proposals_theme_change", args=[theme.pk]))
+    return next(
+        f
+        for f in page.context["inline_admin_formsets"]
+        if f.formset.model._meta.label == "proposals.ReviewCriterion"
+    )
+
+
+def test_review_criteria_are_editable_until_the_first_score(client, scored_theme, promoter):
+    client.force_login(promoter)
+
+    inline = criteria_inline(client, scored_theme)
+
+    assert inline.has_delete_permission and inline.has_change_permission
+
+
+def test_scored_review_criteria_cannot_be_deleted(client, scored_theme, promoter, coordinator):
+    from django.db.models import ProtectedError
+
+    scored_theme.score()
+    for person in (promoter, coordinator):
+        client.force_login(person)
+        inline = criteria_inline(client, scored_theme)
+        assert not inline.has_delete_permission, person
+        assert not inline.has_change_permission, person
+        assert not inline.has_add_permission, person
+    # And underneath, the database refuses too (ReviewScore.criterion is PROTECT).
+    with pytest.raises(ProtectedError):
+        scored_theme.scored_criteria[0].delete()
+
+
+def test_a_criterion_scored_after_the_page_was_opened_is_not_deleted(db, scored_theme):
+    from django.forms import inlineformset_factory
+
+    from proposals.admin import SCORED_CRITERIA_MESSAGE, CriteriaFormSet
+    from proposals.models import ReviewCriterion, Theme
+
+    FormSet = inlineformset_factory(
+        Theme,
+        ReviewCriterion,
+        formset=CriteriaFormSet,
+        fk_name="theme",
+        fields=["order", "name", "description", "weight"],
+        extra=0,
+        can_delete=True,
+    )
+    data = {"criteria-TOTAL_FORMS": "2", "criteria-INITIAL_FORMS": "2"}
+    for index, criterion in enumerate(scored_theme.scored_criteria):
+        data.update(
+            {
+                f"criteria-{index}-id": str(criterion.pk),
+                f"criteria-{index}-order": str(criterion.order),
+                f"criteria-{index}-name": criterion.name,
+                f"criteria-{index}-weight": "100" if index == 0 else str(criterion.weight),
+            }
+        )
+    data["criteria-1-DELETE"] = "on"
+    scored_theme.score()  # a reviewer submitted while the page was open
+
+    formset = FormSet(data, instance=scored_theme, prefix="criteria")
+
+    assert not formset.is_valid()
+    assert str(SCORED_CRITERIA_MESSAGE) in formset.non_form_errors()
+    assert ReviewCriterion.objects.filter(theme=scored_theme).count() == 2
