@@ -224,6 +224,7 @@ class Page:
     violations: list = field(default_factory=list)
     too_wide_at_320: bool = False
     too_wide_at_200_percent: bool = False
+    template_text_shown: bool = False
     landed_on: str = ""
 
 
@@ -284,6 +285,9 @@ def sweep(browser, seeded_server):
         page.title = tab.title()
         page.h1_count = tab.locator("h1").count()
         page.violations = axe_violations(tab)
+        page.template_text_shown = tab.evaluate(
+            "() => /\\{#|#\\}|\\{%|%\\}|\\{\\{|\\}\\}/.test(document.body.innerText)"
+        )
         tab.set_viewport_size(ZOOM_200)
         page.too_wide_at_200_percent = has_horizontal_scroll(tab)
         tab.set_viewport_size(NARROW)
@@ -361,3 +365,9 @@ def test_no_page_scrolls_sideways_at_200_percent_zoom(sweep):
     results, _ = sweep
 
     assert [p.path for p in results if p.too_wide_at_200_percent] == []
+
+
+def test_no_page_shows_template_code_to_the_reader(sweep):
+    results, _ = sweep
+
+    assert [p.path for p in results if p.template_text_shown] == []
