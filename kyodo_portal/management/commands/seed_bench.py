@@ -226,15 +226,23 @@ class Writer:
     def __init__(self, cursor, table, columns):
         self.cursor = cursor
         self.table = table
-        self.columns = columns
         self.count = 0
+        # Columns a later migration added with a constant default (e.g. a version counter)
+        # get that default, so the generator keeps working as the models grow.
+        self.extra = []
+        model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+        for field in model._meta.concrete_fields if model else []:
+            if field.column not in columns and field.has_default() and not callable(field.default):
+                columns = [*columns, field.column]
+                self.extra.append(field.get_default())
+        self.columns = columns
         self.postgres = connection.vendor == "postgresql"
-        column_list = ", ".join(f'"{column}"' for column in columns)
+        column_list = ", ".join(f'"{column}"' for column in self.columns)
         if self.postgres:
             self.sql = f'COPY "{table}" ({column_list}) FROM STDIN'
             self.buffer = io.StringIO()
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
+            placeholders = ", ".join(["%s"] * len(self.columns))
             self.sql = f'INSERT INTO "{table}" ({column_list}) VALUES ({placeholders})'
             self.buffer = []
         self.pending = 0
@@ -243,6 +251,7 @@ class Writer:
         return self
 
     def row(self, *values):
+        values = (*values, *self.extra) if self.extra else values
         self.count += 1
         self.pending += 1
         if self.postgres:
