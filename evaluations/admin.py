@@ -42,7 +42,7 @@ class PrefecturePartInline(admin.StackedInline):
 
     model = EvaluationPart
     form = PrefecturePartForm
-    fields = EvaluationPart.CONTENT_FIELDS
+    fields = [*EvaluationPart.CONTENT_FIELDS, "edit_version"]  # the version rides along, hidden
     extra = 0
     max_num = 1
     can_delete = False

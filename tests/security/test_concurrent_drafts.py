@@ -53,6 +53,7 @@ def test_the_second_of_two_saves_of_a_draft_is_refused_and_the_first_is_kept(dra
     first, second = (signed_in(user) for user in two_members)
     url = reverse("proposals:my_edit", args=[draft.pk])
     assert opened_version(first, url) == opened_version(second, url) == 1
+    assert 'name="edit_version" value="1"' in first.get(url).text
 
     saved = first.post(
         url, proposal_form_data(draft, two_members[0], title="一人目の題名", edit_version=1)
@@ -198,6 +199,7 @@ def test_the_second_of_two_saves_of_a_part_is_refused_and_the_first_is_kept(eval
     url = reverse("evaluations:my_part", args=[evaluation.pk])
     versions = [c.get(detail).context["part_form"]["edit_version"].value() for c in (first, second)]
     assert versions == [1, 1]
+    assert 'name="part-edit_version" value="1"' in first.get(detail).text
 
     saved = first.post(url, part_data(1, lessons="一人目の教訓"))
     refused = second.post(url, part_data(1, lessons="二人目の教訓"))
@@ -242,6 +244,7 @@ def test_a_stale_prefecture_part_in_the_admin_is_refused(evaluation, promoter, c
         if f.formset.model.__name__ == "EvaluationPart"
     )
     prefix = inline.prefix
+    assert f'name="{prefix}-0-edit_version"' in page.text  # the page really carries it
     data = {
         f"{prefix}-TOTAL_FORMS": "1",
         f"{prefix}-INITIAL_FORMS": "1",
