@@ -1,62 +1,23 @@
-"""axe-core (WCAG 2.1 A/AA) on the public pages, sign-up/login and the /my/ pages, with demo data."""
+"""The home page and the directory at desktop and phone widths (screenshots), the skip link,
+and signing in with the keyboard alone, with its error summary. One demo database for the
+module (``seeded_server``); axe, titles and widths of every page are in test_every_page.py."""
 
-import pytest
-
-from tests.browser.accessibility import axe_violations, describe, has_horizontal_scroll
-from tests.browser.conftest import PHONE, log_in, screenshot
-
-PUBLIC_PATHS = ["/", "/cso/", "/login/"]
+from tests.browser.accessibility import axe_violations
+from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
 
 
-def public_paths():
-    """Fixed paths plus the detail page of a published demo CSO."""
-    from cso_registry.models import CSO
-
-    first = CSO.objects.public().order_by("pk").first()
-    return [*PUBLIC_PATHS, first.get_absolute_url()]
-
-
-def test_public_pages_have_no_wcag_aa_violations_and_unique_titles(page, live_server, demo_data):
-    failures, titles = {}, {}
-    for path in public_paths():
-        page.goto(live_server.url + path)
-        violations = axe_violations(page)
-        if violations:
-            failures[path] = describe(violations)
-        titles.setdefault(page.title(), []).append(path)
-
-    assert failures == {}, "\n".join(f"{path}:\n{text}" for path, text in failures.items())
-    duplicates = {title: paths for title, paths in titles.items() if len(paths) > 1}
-    assert duplicates == {}
-    assert [t for t in titles if not (t.endswith(" | 協働ポータル") and len(t) > 10)] == []
-
-
-@pytest.mark.parametrize("width", [320])
-def test_public_pages_fit_a_narrow_phone_without_horizontal_scrolling(
-    page, live_server, demo_data, width
-):
-    page.set_viewport_size({"width": width, "height": 800})
-    too_wide = []
-    for path in public_paths():
-        page.goto(live_server.url + path)
-        if has_horizontal_scroll(page):
-            too_wide.append(path)
-
-    assert too_wide == []
-
-
-def test_home_and_directory_screenshots_at_desktop_and_phone(page, live_server, demo_data):
+def test_home_and_directory_screenshots_at_desktop_and_phone(page, seeded_server):
     for name, path in [("home", "/"), ("directory", "/cso/")]:
-        page.goto(live_server.url + path)
+        page.goto(seeded_server.url + path)
         screenshot(page, f"{name}-desktop")
         page.set_viewport_size(PHONE)
         screenshot(page, f"{name}-phone")
-        page.set_viewport_size({"width": 1280, "height": 900})
+        page.set_viewport_size(DESKTOP)
         assert page.locator("h1").count() == 1
 
 
-def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_server):
-    page.goto(f"{live_server.url}/")
+def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, seeded_server):
+    page.goto(f"{seeded_server.url}/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "本文へ移動"
 
@@ -65,8 +26,8 @@ def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, liv
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_a_member_logs_in_with_the_keyboard_only(page, live_server, demo_data):
-    page.goto(f"{live_server.url}/login/")
+def test_a_member_logs_in_with_the_keyboard_only(page, seeded_server):
+    page.goto(f"{seeded_server.url}/login/")
     # The email field has focus on arrival (autofocus); the rest is Tab and Enter.
     page.keyboard.type("cso@example.jp")
     page.keyboard.press("Tab")
@@ -78,8 +39,8 @@ def test_a_member_logs_in_with_the_keyboard_only(page, live_server, demo_data):
     assert page.get_by_role("button", name="ログアウト").count() == 1
 
 
-def test_failed_login_shows_an_error_summary_that_receives_focus(page, live_server, demo_data):
-    log_in(page, live_server, "cso@example.jp", password="wrong-password")
+def test_failed_login_shows_an_error_summary_that_receives_focus(page, seeded_server):
+    log_in(page, seeded_server, "cso@example.jp", password="wrong-password")
 
     summary = page.locator("[data-error-summary]")
     assert summary.is_visible()
