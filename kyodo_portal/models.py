@@ -121,6 +121,12 @@ class DepartmentQuerySet(models.QuerySet):
         return self.exclude(kind=Department.Kind.BUREAU)
 
 
+class DepartmentManager(models.Manager.from_queryset(DepartmentQuerySet)):
+    def get_queryset(self):
+        # A department is always shown with its 部 (full_name), in lists and filters alike.
+        return super().get_queryset().select_related("parent")
+
+
 class Department(models.Model):
     """The prefecture's organisation: 部 at the top, 課 and 現地機関 below."""
 
@@ -146,7 +152,7 @@ class Department(models.Model):
         _("現存"), default=True, help_text=_("組織改正で廃止された部署は削除せず、外してください。")
     )
 
-    objects = DepartmentQuerySet.as_manager()
+    objects = DepartmentManager()
 
     class Meta:
         verbose_name = _("部署")
