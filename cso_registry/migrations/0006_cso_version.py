@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cso_registry', '0005_grant_survey_and_history_permissions'),
+        ("cso_registry", "0005_grant_survey_and_history_permissions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cso',
-            name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, help_text='団体情報を保存するたびに1つ増えます。二人が同時に編集したときの上書きを防ぎます。', verbose_name='版'),
+            model_name="cso",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=1,
+                editable=False,
+                help_text="団体情報を保存するたびに1つ増えます。二人が同時に編集したときの上書きを防ぎます。",
+                verbose_name="版",
+            ),
         ),
     ]
