@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CsoRegistryConfig(AppConfig):
     name = "cso_registry"
     verbose_name = _("CSO 名簿")
+
+    def ready(self):
+        from kyodo_portal import page_cache
+
+        page_cache.watch_app(self, internal=["CSOHistoryEntry", "Membership"])

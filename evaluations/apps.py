@@ -7,6 +7,10 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("振り返り・公開")
 
     def ready(self):
+        from kyodo_portal import page_cache
+
+        page_cache.watch_app(self, internal=["EvaluationPart", "EvaluationTransition"])
+
         from cso_registry.sections import register_detail_section
         from evaluations.sections import cso_track_record
 

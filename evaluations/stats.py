@@ -7,8 +7,11 @@ principle ratings average published evaluations only. One query per figure, so t
 a fixed number of queries however much data there is.
 """
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -17,6 +20,7 @@ from evaluations.models import PRINCIPLES, Evaluation, EvaluationPart, Side
 from kyodo_portal.wareki import fiscal_year_label
 from proposals.models import Agreement, CollaborationForm, CollaborationZone, Proposal
 
+CACHE_KEY = "evaluations:stats"
 BAR_HEIGHT = 22
 GAP = 8
 LABEL_WIDTH = 230
@@ -192,6 +196,25 @@ def collect():
     }
 
 
+def figures():
+    """collect(), computed at most once every STATS_CACHE_SECONDS per process.
+
+    Over a national database the aggregates take seconds (they read every decided proposal);
+    statistics a few minutes old are fine, and the page says when they were counted.
+    """
+    timeout = settings.STATS_CACHE_SECONDS
+    result = cache.get(CACHE_KEY) if timeout else None
+    if result is None:
+        result = {**collect(), "counted_at": timezone.now()}
+        if timeout:
+            cache.set(CACHE_KEY, result, timeout)
+    return result
+
+
 @require_safe
 def stats_page(request):
-    return render(request, "evaluations/stats.html", collect())
+    return render(
+        request,
+        "evaluations/stats.html",
+        {**figures(), "refresh_minutes": max(1, settings.STATS_CACHE_SECONDS // 60)},
+    )

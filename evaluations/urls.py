@@ -2,19 +2,20 @@ from django.urls import path
 
 from evaluations import stats, views
 from evaluations.feeds import ConcludedAgreementsFeed, PublishedEvaluationsFeed
+from kyodo_portal.page_cache import cache_public_page
 
 app_name = "evaluations"
 
 urlpatterns = [
-    path("evaluations/", views.evaluation_list, name="list"),
-    path("evaluations/feed/", PublishedEvaluationsFeed(), name="feed"),
-    path("evaluations/export/", views.export_columns, name="export_columns"),
+    path("evaluations/", cache_public_page(views.evaluation_list), name="list"),
+    path("evaluations/feed/", cache_public_page(PublishedEvaluationsFeed()), name="feed"),
+    path("evaluations/export/", cache_public_page(views.export_columns), name="export_columns"),
     path("evaluations/export.csv", views.export_csv, name="export_csv"),
     path("evaluations/export.json", views.export_json, name="export_json"),
-    path("evaluations/<int:pk>/", views.evaluation_detail, name="detail"),
-    path("projects/feed/", ConcludedAgreementsFeed(), name="project_feed"),
-    path("departments/<int:pk>/", views.department_detail, name="department"),
-    path("stats/", stats.stats_page, name="stats"),
+    path("evaluations/<int:pk>/", cache_public_page(views.evaluation_detail), name="detail"),
+    path("projects/feed/", cache_public_page(ConcludedAgreementsFeed()), name="project_feed"),
+    path("departments/<int:pk>/", cache_public_page(views.department_detail), name="department"),
+    path("stats/", cache_public_page(stats.stats_page), name="stats"),
     path("my/evaluations/", views.my_evaluation_list, name="my_list"),
     path(
         "my/evaluations/start/<int:agreement_pk>/",

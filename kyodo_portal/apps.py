@@ -7,6 +7,11 @@ class KyodoPortalConfig(AppConfig):
     verbose_name = _("ポータル基盤")
 
     def ready(self):
+        # Pages cached for anonymous readers are retired when public data changes (issue 8).
+        from kyodo_portal import page_cache
+
+        page_cache.watch_app(self, internal=["User", "PublicDataVersion"])
+
         # Django 6.1's empty choice reads "- Select an option -" and has no Japanese yet.
         from django.db.models import fields
 

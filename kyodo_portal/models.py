@@ -185,3 +185,32 @@ class Department(models.Model):
         if self.parent_id is None:
             return self.name
         return f"{self.parent.name} {self.name}"
+
+
+class PublicDataVersionQuerySet(models.QuerySet):
+    def bump(self):
+        """One more version: every page cached for anonymous readers is retired."""
+        now = timezone.now()
+        updated = self.filter(pk=PublicDataVersion.SINGLETON).update(
+            number=models.F("number") + 1, changed_at=now
+        )
+        if not updated:
+            self.get_or_create(pk=PublicDataVersion.SINGLETON, defaults={"changed_at": now})
+
+
+class PublicDataVersion(models.Model):
+    """The version of everything public pages show (kyodo_portal/page_cache.py): one row."""
+
+    SINGLETON = 1
+
+    number = models.PositiveBigIntegerField(_("版"), default=1)
+    changed_at = models.DateTimeField(_("最終変更日時"), default=timezone.now)
+
+    objects = PublicDataVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公開データの版")
+        verbose_name_plural = _("公開データの版")
+
+    def __str__(self):
+        return f"{self.number}"

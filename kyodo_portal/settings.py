@@ -176,6 +176,23 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "協働ポータル <noreply@kyodo.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Each process keeps rendered public pages in its own memory (kyodo_portal/page_cache.py); the
+# version that retires them lives in the database, so every process agrees on what is current.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kyodo-portal",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "2000"))},
+    }
+}
+# Longest life of a cached page (0 turns the page cache off); changes retire pages at once.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# How long a process trusts the version it last read: a change committed through another worker
+# process reaches that process's readers within this time (0: ask the database every time).
+PAGE_CACHE_VERSION_SECONDS = float(os.environ.get("PAGE_CACHE_VERSION_SECONDS", "1"))
+# /stats/ counts every decided proposal: its figures are recounted at most this often.
+STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", "600"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kyodo_portal import views
+from kyodo_portal.page_cache import cache_public_page
 from outreach.views import home
 
 admin.site.site_header = "協働ポータル 管理画面"
@@ -11,7 +12,7 @@ admin.site.site_title = "協働ポータル 管理画面"
 admin.site.index_title = "県職員の業務"
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", cache_public_page(home), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kyodo_portal import page_cache
 from kyodo_portal.models import Department
 from outreach import exports, services
 from outreach.models import Event, MunicipalContact, NewsItem, PromoterContact, Registration
@@ -260,6 +261,7 @@ class NewsItemAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         items = list(queryset)
         count = queryset.update(published_at=None, updated_at=timezone.now())
+        page_cache.public_data_changed()  # update() sends no signal
         for item in items:
             self.log_change(request, item, [{"changed": {"fields": ["公開日時（下書きに戻す）"]}}])
         self.message_user(

@@ -1,14 +1,15 @@
 from django.urls import path
 
+from kyodo_portal.page_cache import cache_public_page
 from proposals import agreement_views, views
 from proposals.feeds import OpenThemesFeed
 
 app_name = "proposals"
 
 urlpatterns = [
-    path("themes/", views.theme_list, name="theme_list"),
-    path("themes/feed/", OpenThemesFeed(), name="theme_feed"),
-    path("themes/<int:pk>/", views.theme_detail, name="theme_detail"),
+    path("themes/", cache_public_page(views.theme_list), name="theme_list"),
+    path("themes/feed/", cache_public_page(OpenThemesFeed()), name="theme_feed"),
+    path("themes/<int:pk>/", cache_public_page(views.theme_detail), name="theme_detail"),
     path("my/proposals/", views.my_proposal_list, name="my_list"),
     path("my/proposals/new/", views.my_proposal_create, name="my_create"),
     path("my/proposals/<int:pk>/", views.my_proposal_detail, name="my_detail"),
@@ -34,8 +35,12 @@ urlpatterns = [
         name="attachment_download",
     ),
     # agreements (協定書) and collaborations (協働事業)
-    path("projects/", agreement_views.project_list, name="project_list"),
-    path("projects/<int:pk>/", agreement_views.project_detail, name="project_detail"),
+    path("projects/", cache_public_page(agreement_views.project_list), name="project_list"),
+    path(
+        "projects/<int:pk>/",
+        cache_public_page(agreement_views.project_detail),
+        name="project_detail",
+    ),
     path("my/agreements/", agreement_views.my_agreement_list, name="my_agreement_list"),
     path(
         "my/agreements/<int:pk>/", agreement_views.my_agreement_detail, name="my_agreement_detail"

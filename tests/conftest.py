@@ -42,6 +42,25 @@ def coordinator(db):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache(request, settings):
+    """Each test starts with no cached pages. The cache is retired when a transaction commits,
+    which a test inside one never does: there it is off unless the test is marked page_cache
+    (and then runs the commit callbacks itself). Tests that commit keep it on, as in production."""
+    from django.core.cache import cache
+
+    cache.clear()
+    # The database rolls back after each test; a remembered version number could be stale.
+    settings.PAGE_CACHE_VERSION_SECONDS = 0
+    settings.STATS_CACHE_SECONDS = (
+        0  # tests/evaluations/test_stats.py turns it on where it tests it
+    )
+    marker = request.node.get_closest_marker("django_db")
+    commits = marker is not None and marker.kwargs.get("transaction")
+    if not commits and request.node.get_closest_marker("page_cache") is None:
+        settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _private_media_in_tmp(settings, tmp_path):
     """Uploads (kyodo_portal/uploads.py) go to a temporary folder, never into the checkout."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"

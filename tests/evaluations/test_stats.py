@@ -75,3 +75,21 @@ def test_the_page_runs_a_fixed_number_of_queries(
         make_agreement(department=department, title=f"追加{number}")
     with django_assert_max_num_queries(8):
         assert client.get(reverse("evaluations:stats")).status_code == 200
+
+
+def test_figures_are_counted_once_per_period_and_the_page_says_when(
+    client, known, department, settings, django_assert_max_num_queries
+):
+    settings.STATS_CACHE_SECONDS = 600
+    first = client.get(reverse("evaluations:stats"))
+    make_agreement(department=department, title="集計のあとに締結")
+
+    with django_assert_max_num_queries(0):
+        figures = stats.figures()
+    second = client.get(reverse("evaluations:stats"))
+
+    assert figures["total"] == 3  # counted before the new agreement, until the period ends
+    assert "時点の集計です（10 分ごとに集計し直します）" in second.content.decode()
+    assert first.context["counted_at"] == second.context["counted_at"]
+    settings.STATS_CACHE_SECONDS = 0
+    assert stats.figures()["total"] == 4

@@ -1,0 +1,204 @@
+"""Whole-page cache for readers who are not signed in (issue 8).
+
+Public pages are the same for every anonymous reader, so the rendered page is kept and served
+again until public data changes. Three rules keep it correct:
+
+- Only a request without a session or message cookie, for GET, is served from or stored in the
+  cache, and only a 200 response that set no cookie and used no CSRF token is stored. Signed-in
+  people always get a freshly rendered page.
+- Every cached page belongs to a version of the public data (``PublicDataVersion``, one row in
+  the database, so every worker process sees the same number). A save or deletion of a watched
+  model bumps the version after its transaction commits, and all pages rendered before are no
+  longer served. Apps declare their watched models in their ``ready()`` (``watch_app``); a
+  model of a watched app is watched unless it is listed as internal, so a new model is safe by
+  default. ``public_data_changed()`` is for bulk ``QuerySet.update()`` calls, which send no
+  signal. PAGE_CACHE_SECONDS also bounds the age of any page (pages that depend on the clock,
+  such as "open now" or news with a future publication time, catch up within it).
+- The Content-Security-Policy nonce is per request: a stored page holds a placeholder where the
+  nonce was, and each reader gets a fresh nonce in both the page and the header.
+
+Each process keeps its pages in Django's default cache (local memory unless configured).
+"""
+
+import functools
+import time
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.cache import patch_vary_headers
+
+# NUL cannot come from a form (Django refuses it) nor from escaped data, so it cannot clash.
+NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
+STORED_HEADERS = ("Content-Type", "Last-Modified", "Content-Disposition")
+
+
+def _settings():
+    return (
+        getattr(settings, "PAGE_CACHE_SECONDS", 300),
+        caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")],
+    )
+
+
+# (version, monotonic time until which this process trusts it without asking the database)
+_known = (None, 0.0)
+
+
+def current_version():
+    """The public data version, or None when the row is missing (then nothing is cached).
+
+    A process trusts the number it read for PAGE_CACHE_VERSION_SECONDS (a change committed by
+    this process forgets it at once; one committed by another process is seen within that
+    time). Plain SQL: the ORM's query building would cost more than serving the page.
+    """
+    global _known
+    now = time.monotonic()
+    version, until = _known
+    if version is not None and now < until:
+        return version
+    from kyodo_portal.models import PublicDataVersion
+
+    table = connection.ops.quote_name(PublicDataVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [PublicDataVersion.SINGLETON])
+        row = cursor.fetchone()
+    version = row[0] if row else None
+    _known = (version, now + getattr(settings, "PAGE_CACHE_VERSION_SECONDS", 1.0))
+    return version
+
+
+def _bump():
+    global _known
+    from kyodo_portal.models import PublicDataVersion
+
+    PublicDataVersion.objects.bump()
+    _known = (None, 0.0)
+
+
+def public_data_changed(using=DEFAULT_DB_ALIAS):
+    """Retire every cached page once the current transaction commits (once per transaction)."""
+    pending = connections[using].run_on_commit  # dropped by Django when the transaction rolls back
+    if not any(callback is _bump for _, callback, _ in pending):
+        transaction.on_commit(_bump, using=using)
+
+
+def _changed(sender, instance=None, using=DEFAULT_DB_ALIAS, when=None, **kwargs):
+    if kwargs.get("raw"):  # loaddata
+        return
+    if when is not None and instance is not None and not when(instance):
+        return
+    public_data_changed(using)
+
+
+def watch(model, when=None):
+    """Bump the version when ``model`` is saved or deleted (and ``when(instance)`` holds)."""
+    receiver = functools.partial(_changed, when=when)
+    uid = f"page_cache:{model._meta.label}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+    for m2m in model._meta.local_many_to_many:
+        m2m_changed.connect(
+            receiver, sender=m2m.remote_field.through, weak=False, dispatch_uid=f"{uid}.{m2m.name}"
+        )
+
+
+def watch_app(app_config, internal=(), when=None):
+    """Watch every model of the app except those named in ``internal`` (never on a public page).
+
+    ``when`` maps a model name to a predicate on the instance: a change that fails it is not
+    public (e.g. saving a proposal that is still a draft).
+    """
+    when = when or {}
+    unknown = (set(internal) | set(when)) - {m.__name__ for m in app_config.get_models()}
+    if unknown:
+        raise LookupError(f"{app_config.label}: no such model {sorted(unknown)}")
+    for model in app_config.get_models():
+        if model.__name__ not in internal:
+            watch(model, when=when.get(model.__name__))
+
+
+class _Entry(NamedTuple):
+    version: int
+    body: bytes
+    headers: dict
+    has_nonce: bool
+
+
+def _reader_without_state(request):
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _storable(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+        and not response.has_header("Cache-Control")
+    )
+
+
+def _nonce(request):
+    return getattr(request, "_csp_nonce", None)
+
+
+def _store(request, response, key, version, cache, timeout):
+    if not _storable(request, response):
+        return
+    body = response.content
+    nonce = _nonce(request)
+    has_nonce = bool(nonce)  # LazyNonce is true only once the page used it
+    if has_nonce:
+        body = body.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
+    headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+    cache.set(key, _Entry(version, body, headers, has_nonce), timeout)
+
+
+def _serve(request, entry):
+    from django.http import HttpResponse
+
+    body = entry.body
+    if entry.has_nonce:
+        body = body.replace(NONCE_PLACEHOLDER, str(_nonce(request)).encode())
+    response = HttpResponse(body)
+    for name, value in entry.headers.items():
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+def cache_public_page(view):
+    """Serve ``view`` from the page cache to readers without a session (see the module)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        timeout, cache = _settings()
+        if not timeout or not _reader_without_state(request):
+            return view(request, *args, **kwargs)
+        version = current_version()
+        if version is None:
+            return view(request, *args, **kwargs)
+        key = f"page:{request.get_full_path()}"
+        entry = cache.get(key)
+        if entry is not None and entry.version == version:
+            response = _serve(request, entry)
+        else:
+            response = view(request, *args, **kwargs)
+            store = functools.partial(
+                _store, request, key=key, version=version, cache=cache, timeout=timeout
+            )
+            if getattr(response, "is_rendered", True):
+                store(response)
+            else:
+                response.add_post_render_callback(store)
+        # The same address answers signed-in people differently: shared caches must not mix them.
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapped
