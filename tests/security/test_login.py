@@ -281,3 +281,23 @@ def test_passwords_are_stored_with_argon2_and_pbkdf2_hashes_still_verify(monkeyp
     production = load_settings(monkeypatch, DEBUG="1")
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert any(name.endswith(".PBKDF2PasswordHasher") for name in production.PASSWORD_HASHERS)
+
+
+@pytest.mark.django_db
+def test_argon2_uses_owasps_baseline_and_upgrades_older_argon2_hashes_at_login(settings):
+    from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
+
+    from kyodo_portal.hashers import PortalArgon2PasswordHasher
+
+    settings.PASSWORD_HASHERS = [
+        "kyodo_portal.hashers.PortalArgon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    assert "m=19456,t=2,p=1" in make_password("kyodo-pass-2026")
+    older = Argon2PasswordHasher().encode("kyodo-pass-2026", "somesaltvalue123")  # m=102400,p=8
+    upgraded = []
+
+    assert check_password("kyodo-pass-2026", older, setter=upgraded.append)
+    assert upgraded == ["kyodo-pass-2026"]
+    assert not check_password("wrong-password", older)
+    assert PortalArgon2PasswordHasher().must_update(older)
