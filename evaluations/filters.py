@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from cso_registry.models import ActivityField
@@ -19,10 +20,11 @@ def fiscal_year_choices():
 
 
 def departments_with_evaluations(request):
+    # EXISTS per department, not a join with DISTINCT over every published evaluation.
+    published = Evaluation.objects.published().filter(agreement__department=OuterRef("pk"))
     return (
-        Department.objects.filter(agreements__evaluations__status=Evaluation.Status.PUBLISHED)
+        Department.objects.filter(Exists(published))
         .select_related("parent")
-        .distinct()
         .order_by("parent__sort_order", "sort_order", "name")
     )
 

@@ -360,3 +360,28 @@ def test_free_proposal_criteria_are_edited_per_department(client, promoter, depa
 
     assert list(listing.context["cl"].result_list) == [department]
     assert ReviewCriterion.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_theme_filter_lists_the_20_latest_themes_and_keeps_an_older_chosen_one(
+    client, promoter, department
+):
+    import datetime
+
+    themes = [
+        ThemeFactory(
+            department=department,
+            title=f"テーマ{number:02d}",
+            opens_on=datetime.date(2020, 4, 1) + datetime.timedelta(days=number),
+        )
+        for number in range(25)
+    ]
+    client.force_login(promoter)
+    url = reverse("admin:proposals_proposal_changelist")
+
+    listed = client.get(url).content.decode()
+    chosen = client.get(url, {"theme": themes[0].pk}).content.decode()
+
+    assert "テーマ24" in listed and "テーマ05" in listed
+    assert "テーマ04" not in listed and "テーマ00" not in listed
+    assert "テーマ00" in chosen
