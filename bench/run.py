@@ -84,6 +84,7 @@ class Client:
             "queries": int(response.getheader("X-Bench-Queries", "-1")),
             "server_ms": float(response.getheader("X-Bench-Server-Ms", "nan")),
             "db_ms": float(response.getheader("X-Bench-DB-Ms", "nan")),
+            "cached": response.getheader("X-Page-Cache") == "hit",
             "client_ms": total * 1000,
             "ttfb_ms": ttfb * 1000,
             "bytes": size,
@@ -283,6 +284,9 @@ def measure_scale(scale, port, requests, concurrency):
     rows = []
     with Server(scale, port, concurrency, stream_log):
         anonymous = Client(port)
+        # A reader holding a (here empty) message cookie is never served from the page cache:
+        # what every page costs to render, e.g. for the first reader after a change.
+        rendering = Client(port, cookie="messages=")
         staff = Client(port)
         staff.login(*PROMOTER)
         for label, path, as_staff in pages(data):
@@ -292,10 +296,15 @@ def measure_scale(scale, port, requests, concurrency):
             size = warm["bytes"]
             floor = hammer(client, f"/__bench__/floor/{size}/", requests, concurrency)
             samples = hammer(client, path, requests, concurrency)
+            if as_staff:
+                fresh = samples
+            else:
+                fresh = hammer(rendering, path, max(20, requests // 4), concurrency)
             queries = sorted({sample["queries"] for sample in samples})
             floor_median = statistics.median(s["server_ms"] for s in floor)
             server = [sample["server_ms"] for sample in samples]
             median = statistics.median(server)
+            fresh_server = [sample["server_ms"] for sample in fresh]
             rows.append(
                 {
                     "page": label,
@@ -308,6 +317,12 @@ def measure_scale(scale, port, requests, concurrency):
                     "client_p95": percentile([s["client_ms"] for s in samples], 0.95),
                     "floor": floor_median,
                     "ratio": median / floor_median,
+                    "cached": sum(s["cached"] for s in samples) / len(samples),
+                    "fresh_queries": "/".join(
+                        map(str, sorted({sample["queries"] for sample in fresh}))
+                    ),
+                    "fresh_median": statistics.median(fresh_server),
+                    "fresh_p95": percentile(fresh_server, 0.95),
                 }
             )
             print(f"  {label}: {rows[-1]['median']:.1f} ms ({rows[-1]['ratio']:.2f}× floor)")
@@ -345,19 +360,27 @@ def table(scale, data, rows, export, limit):
         f"### {scale}: {data['csos']:,} CSOs ({data['published']:,} 公開), "
         f"{data['proposals']:,} proposals — target median ≤ {limit}× floor",
         "",
-        "| page | queries | bytes | median ms | p95 ms | of which DB (median) "
-        "| client median / p95 ms "
-        "| floor ms | ratio | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| page | queries | bytes | served from page cache | median ms | p95 ms "
+        "| of which DB (median) | client median / p95 ms "
+        "| floor ms | ratio | target | rendered: queries | rendered: median / p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
     ]
     for row in rows:
-        ok = row["ratio"] <= limit and all(int(q) <= QUERY_LIMIT for q in row["queries"].split("/"))
+        counts = [*row["queries"].split("/"), *row["fresh_queries"].split("/")]
+        ok = row["ratio"] <= limit and all(int(q) <= QUERY_LIMIT for q in counts)
         lines.append(
-            f"| {row['page']} | {row['queries']} | {row['bytes']:,} | {row['median']:.1f} "
-            f"| {row['p95']:.1f} | {row['db_median']:.1f} | {row['client_median']:.1f} / {row['client_p95']:.1f} "
-            f"| {row['floor']:.2f} | {row['ratio']:.2f}× | {'ok' if ok else 'MISSED'} |"
+            f"| {row['page']} | {row['queries']} | {row['bytes']:,} | {row['cached']:.0%} "
+            f"| {row['median']:.1f} | {row['p95']:.1f} | {row['db_median']:.1f} "
+            f"| {row['client_median']:.1f} / {row['client_p95']:.1f} "
+            f"| {row['floor']:.2f} | {row['ratio']:.2f}× | {'ok' if ok else 'MISSED'} "
+            f"| {row['fresh_queries']} | {row['fresh_median']:.1f} / {row['fresh_p95']:.1f} |"
         )
+    keyword = next(row for row in rows if "福祉" in row["page"])
     lines += [
+        "",
+        f"Two-character keyword 福祉, p95: {keyword['p95']:.1f} ms as served, "
+        f"{keyword['fresh_p95']:.1f} ms rendered without the page cache (target 100 ms): "
+        f"{'ok' if keyword['fresh_p95'] <= 100 else 'MISSED'}.",
         "",
         f"/cso/export.csv: {export['megabytes']:.1f} MB, TTFB {export['ttfb']:.0f} ms, "
         f"total {export['total']:.0f} ms, {export['queries']} queries for the whole stream, "

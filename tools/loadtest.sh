@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make loadtest`: a fresh PostgreSQL database with the demo data and LOADTEST_USERS accounts
-# (each a member of a published CSO), gunicorn in production settings (DEBUG off, plain HTTP
+# `make loadtest`: a fresh PostgreSQL database with the demo data plus the prefecture-scale bench
+# data (seed_bench: 3,000 CSOs, 5,000 proposals), LOADTEST_USERS accounts (each a member of a
+# published CSO), gunicorn in production settings (DEBUG off, plain HTTP
 # on 127.0.0.1), then tools/loadtest.py. Not part of CI. LOADTEST_USERS (50), LOADTEST_DURATION
 # (120 s), LOADTEST_THINK (mean pause between clicks, 1 s; 0 = no pause), LOADTEST_WORKERS,
 # LOADTEST_PORT (8095) and LOADTEST_DATABASE_URL (…/kyodo_loadtest, dropped and recreated).
@@ -21,6 +22,7 @@ psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" -c "CR
 export DATABASE_URL="$DB_URL" PRIVATE_MEDIA_ROOT="$WORK/private-media" STATIC_ROOT="$WORK/static"
 DEBUG=1 $PY manage.py migrate --noinput -v0
 DEBUG=1 $PY manage.py seed_demo >/dev/null
+DEBUG=1 $PY manage.py seed_bench --scale "${LOADTEST_SCALE:-prefecture}" --append
 DEBUG=1 LOADTEST_USERS="$USERS" $PY manage.py shell -c '
 import os
 from cso_registry.models import CSO, Membership
