@@ -21,6 +21,8 @@ class ProposalsConfig(AppConfig):
                 "AgreementTransition",
                 "ProgressAttachment",
             ],
-            # Saving a draft changes nothing public; every later status counts in /stats/.
-            when={"Proposal": lambda proposal: proposal.status != proposal.Status.DRAFT},
+            # Public pages show proposals only once decided (合意 in its agreement, 合意 and
+            # 不採択 in /stats/), and a decision is final: drafts, submissions and
+            # consultation change nothing public.
+            when={"Proposal": lambda proposal: proposal.status in proposal.DECIDED_STATUSES},
         )

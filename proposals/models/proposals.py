@@ -363,6 +363,8 @@ class Proposal(models.Model):
         Status.RETURNED,
     )
     CLOSED_STATUSES = (Status.REJECTED, Status.WITHDRAWN)
+    # Final decisions, the only proposal states public pages show (kyodo_portal/page_cache.py).
+    DECIDED_STATUSES = (Status.AGREED, Status.REJECTED)
 
     cso = models.ForeignKey(
         "cso_registry.CSO",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from cso_registry.services import cso_hide
 from kyodo_portal.models import PublicDataVersion
 from kyodo_portal.page_cache import current_version
-from proposals.services import proposal_submit
+from proposals.models import Proposal
 from tests.factories import CSOFactory, MembershipFactory, ProposalFactory, ThemeFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -120,16 +120,21 @@ def test_the_version_changes_only_when_the_transaction_commits(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_saving_a_draft_proposal_leaves_public_pages_cached_and_submitting_retires_them():
-    theme = ThemeFactory()
-    draft = ProposalFactory(theme=theme, department=theme.department)
+def test_a_proposal_retires_public_pages_only_when_it_is_decided(promoter):
+    from proposals import services
+    from tests.proposals.conftest import arrange
+
+    theme = ThemeFactory(department=promoter.department)
+    draft = ProposalFactory(theme=theme, department=promoter.department)
+    member = draft.created_by
     before = current_version()
 
     draft.title = "題名を直した下書き"
     draft.save()
+    submitted = arrange(draft, Proposal.Status.IN_CONSULTATION, member=member, staff=promoter)
     assert current_version() == before
 
-    proposal_submit(proposal=draft, by=draft.created_by)
+    services.proposal_agree(proposal=submitted, by=promoter)
     assert current_version() == before + 1
 
 
