@@ -221,7 +221,14 @@ class CSOAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = dict(form.cleaned_data)
         if change:
-            services.cso_update(cso=obj, by=request.user, data=data)
+            # The form refused a missing or older version; the service checks it again under
+            # the row lock, so a save that raced past the form is refused (403) too.
+            try:
+                services.cso_update(
+                    cso=obj, by=request.user, data=data, expected_version=data.get("edit_version")
+                )
+            except services.CSOEditConflict as error:
+                raise PermissionDenied(str(error)) from error
         else:
             created = services.cso_register(by=request.user, data=data)
             obj.pk = created.pk

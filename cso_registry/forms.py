@@ -10,6 +10,7 @@ from cso_registry.normalize import (
     normalize_phone,
     normalize_postal_code,
 )
+from kyodo_portal.forms import check_edit_version, edit_version_field
 from kyodo_portal.models import User
 from kyodo_portal.wareki import fiscal_year_label
 
@@ -77,19 +78,18 @@ class CSOProfileForm(forms.ModelForm):
     """The CSO's profile as its members, staff (代理入力) and the survey import enter it.
 
     ``edit_version`` carries the CSO's version number from the moment the form was opened: a save
-    on top of someone else's newer save is refused (here, and again under the row lock in
-    services.cso_update) instead of silently overwriting it.
+    on top of someone else's newer save, or without the version, is refused (here, and again under
+    the row lock in services.cso_update) instead of silently overwriting it. The survey import is
+    not an interactive edit: it passes ``check_version=False`` and cso_update locks the row.
     """
 
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    edit_version = edit_version_field()
 
     def clean(self):
         cleaned_data = super().clean()
-        version = cleaned_data.get("edit_version")
-        if self.instance.pk and version is not None and version != self.instance.version:
-            from cso_registry.services import EDIT_CONFLICT_MESSAGE
+        from cso_registry.services import EDIT_CONFLICT_MESSAGE
 
-            raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+        check_edit_version(self, cleaned_data, conflict_message=EDIT_CONFLICT_MESSAGE)
         return cleaned_data
 
     class Meta:
@@ -137,10 +137,12 @@ class CSOProfileForm(forms.ModelForm):
             "description": _("どんな活動をしているか、県民にわかるように書いてください。"),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, check_version=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = grouped_kind_choices()
-        if self.instance.pk:
+        if not check_version:
+            del self.fields["edit_version"]
+        elif self.instance.pk:
             self.fields["edit_version"].initial = self.instance.version
         self.fields["activity_fields"].label_from_instance = lambda field: (
             f"{field.number}. {field.short_name}"

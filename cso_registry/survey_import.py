@@ -325,7 +325,7 @@ class SurveyImport:
             else:
                 data[key_name] = value
 
-        form = CSOProfileForm(data=data, instance=cso)
+        form = CSOProfileForm(data=data, instance=cso, check_version=False)
         if not form.is_valid():
             for name, errors in form.errors.items():
                 label = form.fields[name].label if name in form.fields else ""

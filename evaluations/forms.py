@@ -2,14 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import PRINCIPLES, RATING_CHOICES, Decision, Evaluation, EvaluationPart
+from kyodo_portal.forms import check_edit_version, edit_version_field
 
 
 class VersionCheckedPartForm(forms.ModelForm):
     """A part's form carrying the part's version from the moment it was opened: a save on top of
-    another person's newer save is refused (here, and again under the row lock in
-    services.part_save) instead of silently overwriting it."""
+    another person's newer save, or a save without it, is refused (here, and again under the row
+    lock in services.part_save) instead of silently overwriting it."""
 
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    edit_version = edit_version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -18,11 +19,9 @@ class VersionCheckedPartForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        version = cleaned_data.get("edit_version")
-        if self.instance.pk and version is not None and version != self.instance.version:
-            from evaluations.services import EDIT_CONFLICT_MESSAGE
+        from evaluations.services import EDIT_CONFLICT_MESSAGE
 
-            raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+        check_edit_version(self, cleaned_data, conflict_message=EDIT_CONFLICT_MESSAGE)
         return cleaned_data
 
 

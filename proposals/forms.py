@@ -2,6 +2,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.forms import check_edit_version, edit_version_field
 from kyodo_portal.models import Department
 from kyodo_portal.uploads import (
     ALLOWED_EXTENSIONS_TEXT,
@@ -89,8 +90,9 @@ class ProposalForm(forms.ModelForm):
         }
 
     # The proposal's version when the edit page was opened: a save on top of another member's
-    # newer save is refused (here, and again under the row lock in services.proposal_update).
-    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # newer save, or a save without it, is refused (here, and again under the row lock in
+    # services.proposal_update). A new proposal has no version: the field is removed.
+    edit_version = edit_version_field()
 
     def __init__(self, *args, user, theme=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,11 +133,9 @@ class ProposalForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        version = cleaned_data.get("edit_version")
-        if self.instance.pk and version is not None and version != self.instance.version:
-            from proposals.services import EDIT_CONFLICT_MESSAGE
+        from proposals.services import EDIT_CONFLICT_MESSAGE
 
-            raise forms.ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")
+        check_edit_version(self, cleaned_data, conflict_message=EDIT_CONFLICT_MESSAGE)
         return cleaned_data
 
     @property

@@ -98,6 +98,7 @@ def test_a_promoter_edit_in_the_admin_is_recorded_as_assisted_entry(client, prom
     client.force_login(promoter)
     url = reverse("admin:cso_registry_cso_change", args=[cso.pk])
     data = {
+        "edit_version": cso.version,  # carried by the page, as a browser sends it
         "name": cso.name,
         "furigana": "サガシミンカツドウダンタイ",
         "kind": cso.kind,

@@ -13,6 +13,8 @@ def edit_data(cso, **overrides):
         kind=cso.kind,
         corporate_number="",
         municipality=cso.municipality_id,
+        # The version the edit page carries (as a browser sends it): the one saved now.
+        edit_version=type(cso).objects.values_list("version", flat=True).get(pk=cso.pk),
     )
     data.update(overrides)
     return data

@@ -57,6 +57,7 @@ def test_the_prefecture_writes_and_submits_its_part_in_the_admin(client, evaluat
         "parts-MAX_NUM_FORMS": "1",
         "parts-0-id": str(part.pk),
         "parts-0-evaluation": str(evaluation.pk),
+        "parts-0-edit_version": str(part.version),
         **{f"parts-0-{key}": value for key, value in FULL_PART.items()},
         "transitions-TOTAL_FORMS": "0",
         "transitions-INITIAL_FORMS": "0",

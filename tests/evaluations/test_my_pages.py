@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from evaluations import services
-from evaluations.models import Decision, Evaluation, Side
+from evaluations.models import Decision, Evaluation, EvaluationPart, Side
 from proposals.models import Proposal
 from tests.evaluations.conftest import FULL_PART, fill_and_submit
 
@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def part_post(**overrides):
+    """The part form as the page posts it, with the version of the CSO's part saved now."""
     data = {f"part-{key}": "" if value is None else value for key, value in FULL_PART.items()}
+    data["part-edit_version"] = EvaluationPart.objects.get(side=Side.CSO).version
     data.update({f"part-{key}": value for key, value in overrides.items()})
     return data
 

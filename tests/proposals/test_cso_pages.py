@@ -211,7 +211,11 @@ def test_a_returned_proposal_is_revised_and_resubmitted_from_the_pages(
 
     client.post(
         reverse("proposals:my_edit", args=[proposal.pk]),
-        form_data(title="見直した事業名", department=proposal.department_id),
+        form_data(
+            title="見直した事業名",
+            department=proposal.department_id,
+            edit_version=proposal.version,
+        ),
     )
     client.post(reverse("proposals:my_resubmit", args=[proposal.pk]), {"comment": "直しました"})
 
