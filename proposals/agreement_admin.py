@@ -300,17 +300,24 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
+        """The terms (zone, form, activity fields) are shown on /projects/ and confirmed by the
+        CSOs: read-only once the agreement leaves 作成中 (changed by an amendment after 締結).
+        The internal note is the prefecture's working memo, not a term, and stays editable."""
         fields = list(self.readonly_fields)
-        if obj is not None and obj.status != Agreement.Status.DRAFT:
-            fields += ["zone", "form"]
+        if obj is not None and not obj.terms_editable:
+            fields += list(Agreement.TERMS_FIELDS)
         return fields
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
-        if not services.can_handle_as_staff(request.user, obj):
-            raise PermissionDenied
+        try:
+            services.agreement_lock_for_edit(
+                agreement=obj, by=request.user, changed=form.changed_data
+            )
+        except services.ProposalError as error:
+            raise PermissionDenied(error.message) from error
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):

@@ -336,6 +336,24 @@ def version_lock_for_edit(*, version, by):
     return agreement, version
 
 
+def agreement_lock_for_edit(*, agreement, by, changed):
+    """Called by the admin before it saves the agreement's own fields (inside its transaction,
+    which holds the lock until the activity fields are saved too): the user must be on the
+    department's side, and the terms (``Agreement.TERMS_FIELDS``) change only while 作成中.
+    After that the admin shows them read-only; this refuses a save that raced a transition."""
+    locked = _lock(agreement)
+    _require_staff(by, locked)
+    if set(changed) & set(Agreement.TERMS_FIELDS) and not locked.terms_editable:
+        raise TransitionNotAllowed(
+            _(
+                "この協定は「%(status)s」のため、領域・形態・活動分野は変更できません。"
+                "締結の後は「変更協定を作成する」で変更します。"
+            )
+            % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
 def version_after_edit(*, version, by, changed):
     """After the admin saved a draft: bump the revision (a CSO confirming an older page is
     refused) and clear confirmations that no longer match."""

@@ -96,6 +96,9 @@ class Agreement(models.Model):
 
     PUBLIC_STATUSES = (Status.CONCLUDED, Status.IN_PROGRESS, Status.COMPLETED)
     AMENDABLE_STATUSES = (Status.CONCLUDED, Status.IN_PROGRESS)
+    # The agreement's own terms, shown on /projects/ and confirmed by the CSOs: editable only
+    # while 作成中. From 締結 on the agreement changes only by an amendment (a new version).
+    TERMS_FIELDS = ("zone", "form", "activity_fields")
 
     proposal = models.OneToOneField(
         "proposals.Proposal",
@@ -194,6 +197,10 @@ class Agreement(models.Model):
     @property
     def is_amendable(self):
         return self.status in self.AMENDABLE_STATUSES
+
+    @property
+    def terms_editable(self):
+        return self.status == self.Status.DRAFT
 
     def pending_version(self):
         """The amendment being drafted or confirmed, if any (never the first draft)."""

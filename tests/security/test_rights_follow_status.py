@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cso_registry.models import Membership
+from cso_registry.models import ActivityField, Membership
 from evaluations import services as evaluation_services
 from evaluations.models import Decision, Evaluation, EvaluationTransition, Side
 from proposals import agreement_services, services
@@ -126,15 +126,29 @@ def concluded(proposal, member, promoter):
     return bring_agreement_to(agreement, Agreement.Status.CONCLUDED, staff=promoter, admin=member)
 
 
+@pytest.mark.parametrize("who", ["promoter", "coordinator"])
 def test_a_concluded_version_is_refused_in_the_admin_and_by_the_service(
-    client, concluded, promoter
+    client, concluded, promoter, coordinator, who
 ):
     version = concluded.current_version
     before = AgreementVersion.objects.values().get(pk=version.pk)
     parties = list(version.parties.values())
-    client.force_login(promoter)
+    roles = list(version.roles.values())
+    client.force_login({"promoter": promoter, "coordinator": coordinator}[who])
     data = version_post_data(client, version)
     data["title"] = "締結後に書き換えた題名"
+    # A party's contact and a new row of the role table, sent as if the inlines were editable.
+    data.update(
+        {
+            "parties-0-id": str(version.parties.first().pk),
+            "parties-0-cso": str(version.parties.first().cso_id),
+            "parties-0-contact_name": "締結後の担当者",
+            "roles-TOTAL_FORMS": str(len(roles) + 1),
+            f"roles-{len(roles)}-order": "99",
+            f"roles-{len(roles)}-task": "締結後に足した作業",
+            f"roles-{len(roles)}-carried_by": "prefecture",
+        }
+    )
 
     response = client.post(
         reverse("admin:proposals_agreementversion_change", args=[version.pk]), data
@@ -143,6 +157,7 @@ def test_a_concluded_version_is_refused_in_the_admin_and_by_the_service(
     assert response.status_code == 403
     assert AgreementVersion.objects.values().get(pk=version.pk) == before
     assert list(version.parties.values()) == parties
+    assert list(version.roles.values()) == roles
     with pytest.raises(agreement_services.ProposalError):
         agreement_services.version_lock_for_edit(version=version, by=promoter)
 
@@ -186,6 +201,114 @@ def test_a_concluded_agreement_changes_by_an_amendment(client, concluded, promot
     in_force.refresh_from_db()
     assert in_force.title == title
     assert in_force.status != AgreementVersion.Status.DRAFT
+
+
+def agreement_post_data(client, agreement, **changes):
+    """What the agreement's admin page sends, plus ``changes`` (sent even for fields the page
+    shows read-only, as a hand-made POST would)."""
+    page = client.get(reverse("admin:proposals_agreement_change", args=[agreement.pk]))
+    data = {
+        "zone": agreement.zone,
+        "form": agreement.form,
+        "activity_fields": [
+            str(pk) for pk in agreement.activity_fields.values_list("pk", flat=True)
+        ],
+        "internal_note": agreement.internal_note,
+    }
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(
+            {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+        )
+        # No new progress report: the empty extra form is left out.
+        data[f"{formset.prefix}-TOTAL_FORMS"] = formset.management_form.initial["INITIAL_FORMS"]
+    return {**data, **changes}
+
+
+def other_terms(agreement):
+    """A zone, form and activity fields different from the agreement's (and valid together)."""
+    zone, form = ("D", "consignment") if agreement.zone != "D" else ("B", "sponsorship")
+    fields = ActivityField.objects.exclude(pk__in=agreement.activity_fields.all())[:2]
+    return {"zone": zone, "form": form, "activity_fields": [str(f.pk) for f in fields]}
+
+
+def terms(agreement):
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    return (
+        agreement.zone,
+        agreement.form,
+        set(agreement.activity_fields.values_list("pk", flat=True)),
+    )
+
+
+@pytest.fixture
+def agreement_at(proposal, member, promoter):
+    agreed = arrange(proposal, Proposal.Status.AGREED, member=member, staff=promoter)
+    agreement = agreement_services.agreement_create(proposal=agreed, by=promoter)
+
+    def make(status):
+        return bring_agreement_to(agreement, status, staff=promoter, admin=member)
+
+    return make
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Agreement.Status.CONCLUDED, Agreement.Status.IN_PROGRESS, Agreement.Status.COMPLETED],
+)
+@pytest.mark.parametrize("who", ["promoter", "coordinator"])
+def test_the_terms_of_a_concluded_agreement_are_read_only_in_the_admin(
+    client, agreement_at, promoter, coordinator, status, who
+):
+    agreement = agreement_at(status)
+    before = terms(agreement)
+    client.force_login({"promoter": promoter, "coordinator": coordinator}[who])
+    url = reverse("admin:proposals_agreement_change", args=[agreement.pk])
+
+    form = client.get(url).context["adminform"].form
+    response = client.post(url, agreement_post_data(client, agreement, **other_terms(agreement)))
+
+    assert not set(Agreement.TERMS_FIELDS) & set(form.fields)
+    assert response.status_code == 302
+    assert terms(agreement) == before
+
+
+@pytest.mark.parametrize("who", ["promoter", "coordinator"])
+def test_the_terms_of_an_agreement_in_draft_are_edited_in_the_admin(
+    client, agreement_at, promoter, coordinator, who
+):
+    agreement = agreement_at(Agreement.Status.DRAFT)
+    changes = other_terms(agreement)
+    client.force_login({"promoter": promoter, "coordinator": coordinator}[who])
+
+    response = client.post(
+        reverse("admin:proposals_agreement_change", args=[agreement.pk]),
+        agreement_post_data(client, agreement, **changes),
+    )
+
+    assert response.status_code == 302
+    assert terms(agreement) == (
+        changes["zone"],
+        changes["form"],
+        {int(pk) for pk in changes["activity_fields"]},
+    )
+
+
+def test_the_service_refuses_to_open_the_terms_of_a_concluded_agreement(agreement_at, promoter):
+    agreement = agreement_at(Agreement.Status.DRAFT)
+    agreement_services.agreement_lock_for_edit(
+        agreement=agreement, by=promoter, changed=["activity_fields"]
+    )
+    agreement = agreement_at(Agreement.Status.CONCLUDED)
+
+    with pytest.raises(agreement_services.ProposalError, match="変更協定"):
+        agreement_services.agreement_lock_for_edit(
+            agreement=agreement, by=promoter, changed=["activity_fields"]
+        )
+    # The prefecture's internal note is not a term of the agreement.
+    agreement_services.agreement_lock_for_edit(
+        agreement=agreement, by=promoter, changed=["internal_note"]
+    )
 
 
 # --- a published evaluation changes only by withdrawal ----------------------------------------
