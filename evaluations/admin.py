@@ -281,6 +281,11 @@ class EvaluationAdmin(admin.ModelAdmin):
                 steps.append(("withdraw", _("公開を取り下げる")))
         return steps
 
+    def save_model(self, request, obj, form, change):
+        """Every field of the evaluation itself is read-only here and changes only through the
+        services (the step pages): a POST of the change form writes nothing to it, not even
+        its ``updated_at``. The prefecture's part is saved in save_formset."""
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not EvaluationPart:
             return super().save_formset(request, form, formset, change)

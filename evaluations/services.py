@@ -210,6 +210,8 @@ def _locked_part(part, by):
     _require_side(by, evaluation, part.side)
     if part.is_submitted:
         raise TransitionNotAllowed(_("提出済みの記入は変更できません。"))
+    if evaluation.is_published:  # both parts are submitted then; this holds even if one is not
+        raise TransitionNotAllowed(_("公開中の振り返りは変更できません。"))
     return evaluation, part
 
 
@@ -316,6 +318,10 @@ def decision_confirm(*, evaluation, by):
         side = _require_side(by, locked)
         if not locked.decision or locked.decision_agreed:
             raise TransitionNotAllowed(_("合意を待っている方針はありません。"))
+        if locked.is_published:
+            # An interim evaluation is published without an agreed decision; a proposal left
+            # pending then stays as it was published.
+            raise TransitionNotAllowed(_("公開中の振り返りの方針は変えられません。"))
         if side == locked.decision_proposed_by_side:
             raise ActorNotAllowed(
                 _("方針を提案した側は、自分で合意できません。相手の確認を待ちます。")

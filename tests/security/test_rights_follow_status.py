@@ -411,3 +411,89 @@ def test_withdrawal_is_the_one_way_out_and_is_logged(client, published, coordina
     entry = published.transitions.get(action=EvaluationTransition.Action.WITHDRAWN)
     assert (entry.by, entry.comment) == (coordinator, "記載内容を確認します。")
     assert client.get(published.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["promoter", "coordinator"])
+def test_a_published_evaluation_is_not_changed_by_a_post_of_the_admin_change_form(
+    client, published, promoter, coordinator, who
+):
+    before = snapshot(published)
+    part = published.parts.get(side=Side.PREFECTURE)
+    client.force_login({"promoter": promoter, "coordinator": coordinator}[who])
+    url = reverse("admin:evaluations_evaluation_change", args=[published.pk])
+    page = client.get(url)
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update(
+            {f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()}
+        )
+        if formset.model.__name__ == "EvaluationPart":
+            prefix = f"{formset.prefix}-0"
+            data.update(
+                {
+                    f"{prefix}-id": str(part.pk),
+                    f"{prefix}-evaluation": str(published.pk),
+                    f"{prefix}-edit_version": str(part.version),
+                    **{f"{prefix}-{name}": "公開後の書き換え" for name in ("outcomes", "lessons")},
+                }
+            )
+    data.update({"decision": Decision.END, "status": Evaluation.Status.DRAFT})
+
+    client.post(url, data)
+
+    assert snapshot(published) == before
+
+
+@pytest.fixture
+def published_interim_with_a_pending_decision(department, promoter, coordinator):
+    """An interim evaluation is published without an agreed decision: one left proposed stays
+    as it was published."""
+    agreement = make_agreement(department=department, status=Agreement.Status.IN_PROGRESS)
+    cso_user = MembershipFactory(
+        cso=agreement.current_version.parties.get().cso, role=Membership.Role.ADMIN
+    ).user
+    evaluation = evaluation_services.evaluation_start(
+        agreement=agreement, by=promoter, kind=Evaluation.Kind.INTERIM
+    )
+    for side, user in ((Side.CSO, cso_user), (Side.PREFECTURE, promoter)):
+        part = evaluation.parts.get(side=side)
+        evaluation_services.part_save(part=part, by=user, data=FULL_PART)
+        evaluation_services.part_submit(part=part, by=user)
+    evaluation_services.decision_propose(
+        evaluation=evaluation, by=cso_user, decision=Decision.CONTINUE
+    )
+    evaluation = evaluation_services.evaluation_publish(evaluation=evaluation, by=coordinator)
+    evaluation.cso_user = cso_user
+    return evaluation
+
+
+def test_a_decision_left_pending_is_not_confirmed_after_publication(
+    client, published_interim_with_a_pending_decision, promoter
+):
+    published = published_interim_with_a_pending_decision
+    before = snapshot(published)
+
+    with pytest.raises(evaluation_services.TransitionNotAllowed):
+        evaluation_services.decision_confirm(evaluation=published, by=promoter)
+    client.force_login(promoter)
+    response = client.post(
+        reverse("admin:evaluations_evaluation_confirm", args=[published.pk]), follow=True
+    )
+
+    assert "公開中の振り返りの方針は変えられません" in response.text
+    assert snapshot(published) == before
+
+
+def test_a_part_of_a_published_evaluation_is_refused_even_if_it_were_not_submitted(
+    published, promoter
+):
+    """Defence in depth: publication itself closes the parts, not only their submission."""
+    part = published.parts.get(side=Side.PREFECTURE)
+    type(part).objects.filter(pk=part.pk).update(submitted_at=None)
+    before = snapshot(published)
+
+    with pytest.raises(evaluation_services.TransitionNotAllowed, match="公開中"):
+        evaluation_services.part_save(part=part, by=promoter, data={"lessons": "書き換え"})
+
+    assert snapshot(published) == before
