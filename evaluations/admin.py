@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from evaluations import services
-from evaluations.forms import DecisionForm, ReasonForm, VersionCheckedPartForm
+from evaluations.forms import DecisionForm, ReasonForm, ReopenForm, VersionCheckedPartForm
 from evaluations.models import (
     Evaluation,
     EvaluationPart,
@@ -279,6 +279,8 @@ class EvaluationAdmin(admin.ModelAdmin):
                 steps.append(("publish", _("公開する")))
             if obj.is_published:
                 steps.append(("withdraw", _("公開を取り下げる")))
+            if obj.is_withdrawn:
+                steps.append(("reopen", _("記入をやり直せるようにする")))
         return steps
 
     def save_model(self, request, obj, form, change):
@@ -313,6 +315,7 @@ class EvaluationAdmin(admin.ModelAdmin):
             "confirm": self.confirm_view,
             "publish": self.publish_view,
             "withdraw": self.withdraw_view,
+            "reopen": self.reopen_view,
         }
         wrap = self.admin_site.admin_view
         return [
@@ -489,4 +492,31 @@ class EvaluationAdmin(admin.ModelAdmin):
             form=form,
             button=_("取り下げる"),
             danger=True,
+        )
+
+    def reopen_view(self, request, pk):
+        obj = self._scoped(request, pk)
+        if not can_publish(request.user):
+            raise Http404
+        form = ReopenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._run(
+                request,
+                obj,
+                lambda: services.evaluation_reopen(
+                    evaluation=obj, by=request.user, reason=form.cleaned_data["reason"]
+                ),
+                _("記入をやり直せるようにしました。両者の記入は下書きに戻りました。"),
+            )
+        return self._page(
+            request,
+            obj,
+            title=_("記入をやり直せるようにする"),
+            text=_(
+                "公開を取り下げた振り返りの、団体と県の記入を下書きに戻します。両者が直して"
+                "提出すると、もう一度公開できます。今後の方針は合意したままです。"
+                "理由は履歴に残り、当事者にメールで知らせます。"
+            ),
+            form=form,
+            button=_("やり直せるようにする"),
         )

@@ -88,3 +88,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("取り下げの理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("記入をやり直す理由"),
+        help_text=_("直してほしい点を、両者に分かるように書いてください。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )

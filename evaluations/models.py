@@ -6,7 +6,8 @@ on the same criteria. Neither side may read the other's part until both have sub
 (``Evaluation.parts_revealed``); every page, the admin and every email ask that.
 
 Lifecycle: 作成中 → 公開 (by 県民協働課, once both parts are in and, for a final evaluation, the
-continuation decision is agreed); 公開 can be withdrawn by 県民協働課 with a reason (back to 作成中).
+continuation decision is agreed); 公開 can be withdrawn by 県民協働課 with a reason (back to 作成中),
+after which 県民協働課 may reopen it: both parts go back to drafts for the sides to correct.
 The continuation decision (継続 / 見直して継続 / 終了) is agreed by both sides: one proposes it,
 the other confirms it. 継続 and 見直して継続 let the CSO start a follow-up proposal, linked both
 ways (``Evaluation.follow_up_proposal`` and ``proposal.source_evaluation``).
@@ -230,6 +231,26 @@ class Evaluation(models.Model):
             return self.part(side)
         return None
 
+    @property
+    def is_withdrawn(self):
+        """Back in 作成中 because 県民協働課 withdrew the publication, and not reopened since:
+        both parts are still submitted, so only publishing again or reopening is possible."""
+        if self.status != self.Status.DRAFT:
+            return False
+        last = (
+            self.transitions.filter(
+                action__in=[
+                    EvaluationTransition.Action.PUBLISHED,
+                    EvaluationTransition.Action.WITHDRAWN,
+                    EvaluationTransition.Action.REOPENED,
+                ]
+            )
+            .order_by("-at", "-id")
+            .values_list("action", flat=True)
+            .first()
+        )
+        return last == EvaluationTransition.Action.WITHDRAWN
+
     def missing_for_publication(self):
         missing = []
         for side in Side:
@@ -362,6 +383,7 @@ class EvaluationTransition(models.Model):
         DECISION_CONFIRMED = "decision_confirmed", _("今後の方針の合意")
         PUBLISHED = "published", _("公開")
         WITHDRAWN = "withdrawn", _("公開の取り下げ")
+        REOPENED = "reopened", _("記入のやり直し（取り下げの後）")
         FOLLOW_UP_CREATED = "follow_up_created", _("次の提案の作成")
 
     evaluation = models.ForeignKey(

@@ -408,6 +408,43 @@ def evaluation_withdraw(*, evaluation, by, reason):
     return locked
 
 
+def evaluation_reopen(*, evaluation, by, reason):
+    """After a withdrawal, give both sides their parts back as drafts to correct and resubmit.
+
+    Only 県民協働課, only from 取り下げ (作成中 after a withdrawal, not reopened since), with a
+    reason. The parts' versions move on, so a page opened before is refused. The agreed
+    continuation decision is kept: it was agreed on the submitted parts and may already have
+    led to a follow-up proposal; a withdrawal is about what the parts say. Once both sides have
+    resubmitted, 県民協働課 can publish again."""
+    if not can_publish(by):
+        raise ActorNotAllowed(_("記入のやり直しを始められるのは県民協働課だけです。"))
+    if not (reason or "").strip():
+        raise EvaluationError(_("記入をやり直す理由を書いてください。"))
+    with transaction.atomic():
+        locked = _lock(evaluation)
+        if not locked.is_withdrawn:
+            raise TransitionNotAllowed(
+                _("記入のやり直しは、公開を取り下げた振り返りだけで始められます。")
+            )
+        for part in EvaluationPart.objects.select_for_update().filter(evaluation=locked):
+            part.submitted_at = None
+            part.submitted_by = None
+            part.version += 1
+            part.save(update_fields=["submitted_at", "submitted_by", "version", "updated_at"])
+        _log(
+            locked,
+            action=EvaluationTransition.Action.REOPENED,
+            by=by,
+            side=Side.PREFECTURE,
+            from_status=Status.DRAFT,
+            to_status=Status.DRAFT,
+            comment=reason.strip(),
+        )
+        for side in Side:
+            _notify(locked, side=side, template="evaluation_reopened", reason=reason.strip())
+    return locked
+
+
 # --- the follow-up proposal ------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ TEMPLATES = [
     "evaluation_ready",
     "evaluation_published",
     "evaluation_withdrawn",
+    "evaluation_reopened",
 ]
 
 
