@@ -3,6 +3,7 @@ a given byte size through the same middleware and context processors as every pa
 
 from functools import lru_cache
 
+from django.contrib import admin
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
@@ -25,7 +26,12 @@ def floor(request, size):
     return HttpResponse(static_template(size).render({}, request))
 
 
+# The same static page behind the admin's own gate (session, user, two-factor and staff checks):
+# what any signed-in admin page costs before it renders anything of its own.
+staff_floor = admin.site.admin_view(floor)
+
 urlpatterns = [
     path("__bench__/floor/<int:size>/", floor, name="bench_floor"),
+    path("__bench__/staff-floor/<int:size>/", staff_floor, name="bench_staff_floor"),
     *site_urlpatterns,
 ]
