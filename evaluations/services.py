@@ -6,7 +6,6 @@ content of a part: they only say that something happened and link to the page, w
 hidden-until-both-submitted rule applies.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -136,7 +135,6 @@ def _notify(evaluation, *, side, template, **extra):
             "evaluation": evaluation,
             "agreement": agreement,
             "side": side,
-            "site_url": getattr(settings, "SITE_URL", ""),
             **extra,
         },
     )
@@ -343,7 +341,6 @@ def decision_confirm(*, evaluation, by):
             context={
                 "evaluation": locked,
                 "agreement": locked.agreement,
-                "site_url": getattr(settings, "SITE_URL", ""),
             },
         )
     return locked

@@ -21,3 +21,5 @@ class KyodoPortalConfig(AppConfig):
         from kyodo_portal import security
 
         security.connect_signals()
+
+        from kyodo_portal import checks  # noqa: F401  (registers the deploy checks)

@@ -7,9 +7,11 @@ from django.template.loader import render_to_string
 
 
 def render_email(template, context):
-    """Render ``emails/<template>.txt``: the first line is the subject, the rest the body."""
+    """Render ``emails/<template>.txt``: the first line is the subject, the rest the body.
+    Every template gets ``site_url`` (SITE_URL) to write absolute links."""
     text = render_to_string(
-        f"emails/{template}.txt", {"portal_name": settings.SITE_NAME, **context}
+        f"emails/{template}.txt",
+        {"portal_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context},
     )
     subject, _, body = text.strip().partition("\n")
     return f"[{settings.SITE_NAME}] {subject.strip()}", body.strip() + "\n"

@@ -197,6 +197,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SITE_NAME = "協働ポータル"
+# The address people use to reach the portal, for the links in emails (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # --- Security (issue 9; README「設定」) --------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -10,7 +10,6 @@ records 締結, starts and completes the work and drafts amendments; the 管理�
 CSO confirms (or asks for changes); both sides report progress.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -195,7 +194,6 @@ def _context(agreement, version=None, **extra):
         "title": version.title if version else str(agreement.proposal),
         "department_name": agreement.department.full_name,
         "status_label": agreement.get_status_display(),
-        "site_url": getattr(settings, "SITE_URL", ""),
         **extra,
     }
 

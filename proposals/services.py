@@ -9,7 +9,6 @@ never set ``status`` themselves.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -144,7 +143,6 @@ def _context(proposal, **extra):
         "cso_name": proposal.cso.name,
         "department_name": proposal.department.full_name,
         "status_label": proposal.get_status_display(),
-        "site_url": getattr(settings, "SITE_URL", ""),
         **extra,
     }
 

@@ -15,6 +15,7 @@ ENV_NAMES = [
     "CSRF_TRUSTED_ORIGINS",
     "EMAIL_BACKEND",
     "EMAIL_HOST",
+    "SITE_URL",
 ]
 
 
@@ -105,3 +106,14 @@ def test_language_and_time_zone_are_japanese(monkeypatch):
         "Asia/Tokyo",
         True,
     )
+
+
+def test_site_url_for_email_links_defaults_to_the_development_server_and_loses_a_trailing_slash(
+    monkeypatch,
+):
+    assert load_settings(monkeypatch, DEBUG="1").SITE_URL == "http://127.0.0.1:8000"
+    production = load_settings(
+        monkeypatch, SECRET_KEY="x" * 60, SITE_URL="https://kyodo.example.jp/"
+    )
+    assert production.SITE_URL == "https://kyodo.example.jp"
+    assert load_settings(monkeypatch, SECRET_KEY="x" * 60).SITE_URL == ""

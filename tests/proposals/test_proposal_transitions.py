@@ -235,3 +235,15 @@ def test_the_history_lists_every_step_in_order(proposal_in):
         (S.SUBMITTED, S.IN_CONSULTATION),
         (S.IN_CONSULTATION, S.AGREED),
     ]
+
+
+@pytest.mark.django_db
+def test_the_department_is_mailed_an_absolute_link_to_the_submitted_proposal(
+    draft, cso_member, promoter, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://kyodo.example.jp"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_submit(proposal=draft, by=cso_member)
+
+    [message] = [m for m in mail.outbox if promoter.email in m.to]
+    assert f"https://kyodo.example.jp/admin/proposals/proposal/{draft.pk}/change/" in message.body

@@ -25,6 +25,7 @@ PRODUCTION_ENV = {
     "EMAIL_BACKEND": "smtp",
     "EMAIL_HOST": "smtp.example.jp",
     "DATABASE_URL": "postgres://kyodo@db.example.invalid:5432/kyodo",
+    "SITE_URL": "https://kyodo.example.jp",
 }
 
 
@@ -52,6 +53,14 @@ def test_deploy_check_passes_with_the_production_environment(env):
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.slow
+def test_deploy_check_fails_without_the_https_address_that_emails_link_to():
+    result = deploy_check(SITE_URL="")
+
+    assert result.returncode != 0
+    assert "kyodo_portal.W001" in result.stdout + result.stderr
 
 
 @pytest.mark.slow
