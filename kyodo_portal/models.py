@@ -214,3 +214,33 @@ class PublicDataVersion(models.Model):
 
     def __str__(self):
         return f"{self.number}"
+
+
+class UploadedFile(models.Model):
+    """What every uploaded file records (abstract): its name as uploaded, size, who and when.
+    The concrete model adds ``file`` with its own folder (``kyodo_portal.uploads``) and what
+    the file belongs to."""
+
+    original_name = models.CharField(_("ファイル名"), max_length=200)
+    size = models.PositiveIntegerField(_("サイズ（バイト）"))
+    uploaded_by = models.ForeignKey(
+        "kyodo_portal.User",
+        verbose_name=_("登録した人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @classmethod
+    def create_from_upload(cls, *, file, by, **owner):
+        """Store an uploaded (already validated) file under a generated name."""
+        return cls.objects.create(
+            file=file, original_name=file.name[:200], size=file.size, uploaded_by=by, **owner
+        )

@@ -770,13 +770,7 @@ def progress_report(
             by_prefecture=by_prefecture,
         )
         for file in files:
-            ProgressAttachment.objects.create(
-                report=report,
-                file=file,
-                original_name=file.name[:200],
-                size=file.size,
-                uploaded_by=by,
-            )
+            ProgressAttachment.create_from_upload(file=file, by=by, report=report)
         if notify:
             if by_prefecture:
                 _notify_cso(agreement, template="agreement_progress_reported", report=report)

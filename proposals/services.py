@@ -339,13 +339,7 @@ def proposal_attach(*, proposal, by, file):
         proposal = _lock(proposal)
         _require_cso_member(by, proposal)
         _require_status(proposal, Proposal.EDITABLE_STATUSES, _("ファイルの添付"))
-        return Attachment.objects.create(
-            proposal=proposal,
-            file=file,
-            original_name=file.name[:200],
-            size=file.size,
-            uploaded_by=by,
-        )
+        return Attachment.create_from_upload(file=file, by=by, proposal=proposal)
 
 
 def proposal_remove_attachment(*, attachment, by):
@@ -494,14 +488,7 @@ def consultation_post(
             by_prefecture=by_prefecture,
         )
         for file in files:
-            Attachment.objects.create(
-                proposal=proposal,
-                entry=entry,
-                file=file,
-                original_name=file.name[:200],
-                size=file.size,
-                uploaded_by=by,
-            )
+            Attachment.create_from_upload(file=file, by=by, proposal=proposal, entry=entry)
         if entry.visibility == ConsultationEntry.Visibility.SHARED:
             if by_prefecture:
                 _notify_cso(proposal, template="proposal_consultation_entry", entry=entry)

@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.models import UploadedFile
 from kyodo_portal.uploads import GeneratedName, private_storage, validate_upload
 from proposals.models.proposals import CollaborationForm, CollaborationZone, zone_form_condition
 
@@ -701,7 +702,7 @@ class ProgressReport(models.Model):
         return self.visibility == self.Visibility.PUBLIC
 
 
-class ProgressAttachment(models.Model):
+class ProgressAttachment(UploadedFile):
     """A file of a progress report: for the parties only (never on a public page), stored
     under a generated name outside MEDIA_ROOT and handed out by a permission-checked view."""
 
@@ -718,23 +719,10 @@ class ProgressAttachment(models.Model):
         validators=[validate_upload],
         max_length=200,
     )
-    original_name = models.CharField(_("ファイル名"), max_length=200)
-    size = models.PositiveIntegerField(_("サイズ（バイト）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登録した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("進捗報告の添付ファイル")
         verbose_name_plural = _("進捗報告の添付ファイル")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
     def get_download_url(self):
         return reverse("proposals:progress_attachment_download", args=[self.pk])

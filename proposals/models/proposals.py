@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyodo_portal.models import Department
+from kyodo_portal.models import Department, UploadedFile
 from kyodo_portal.uploads import GeneratedName, private_storage, validate_upload
 from kyodo_portal.wareki import fiscal_year
 
@@ -627,7 +627,7 @@ class ConsultationEntry(models.Model):
         return self.visibility == self.Visibility.INTERNAL
 
 
-class Attachment(models.Model):
+class Attachment(UploadedFile):
     """A file of a proposal, or of one of its consultation entries (then it follows the
     entry's visibility). Stored under a generated name outside MEDIA_ROOT."""
 
@@ -649,24 +649,11 @@ class Attachment(models.Model):
         validators=[validate_upload],
         max_length=200,
     )
-    original_name = models.CharField(_("ファイル名"), max_length=200)
-    size = models.PositiveIntegerField(_("サイズ（バイト）"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登録した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
     is_removed = models.BooleanField(_("取り消し済み"), default=False)
 
-    class Meta:
+    class Meta(UploadedFile.Meta):
         verbose_name = _("添付ファイル")
         verbose_name_plural = _("添付ファイル")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self):
-        return self.original_name
 
     def get_download_url(self):
         return reverse("proposals:attachment_download", args=[self.pk])
