@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from advisors import services
 from advisors.forms import CompleteForm, DeclineForm, ScheduleForm
 from advisors.models import Advisor, AdvisorRequest, AdvisorRequestTransition
+from kyodo_portal.access import is_coordinator
 
 
 @admin.register(Advisor)
@@ -136,7 +137,7 @@ class AdvisorRequestAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {"steps": [], **(extra_context or {})}
         obj = self.get_object(request, object_id)
-        if obj is not None and request.user.is_coordinator:
+        if obj is not None and is_coordinator(request.user):
             extra_context["steps"] = [
                 (
                     reverse("admin:advisors_advisorrequest_step", args=[obj.pk, step]),
@@ -153,7 +154,7 @@ class AdvisorRequestAdmin(admin.ModelAdmin):
         if step not in self.STEPS:
             raise Http404
         if not (
-            self.has_change_permission(request, advisor_request) and request.user.is_coordinator
+            self.has_change_permission(request, advisor_request) and is_coordinator(request.user)
         ):
             raise PermissionDenied
         title, form_class, service = self.STEPS[step]

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cso_registry.models import CSO, Membership
+from cso_registry.models import CSO
 
 
 class Topic(models.TextChoices):
@@ -49,11 +49,9 @@ class Advisor(models.Model):
 class AdvisorRequestQuerySet(models.QuerySet):
     def of_member(self, user):
         """Requests of the CSOs a person actively belongs to (any role may read them)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            cso__memberships__user=user, cso__memberships__status=Membership.Status.ACTIVE
-        ).distinct()
+        from cso_registry.access import member_csos
+
+        return self.filter(cso__in=member_csos(user))
 
     def open(self):
         return self.filter(

@@ -4,15 +4,16 @@ Each step checks the current state and the person, locks the row, saves, writes 
 transition, and mails the other side once the transaction has committed.
 """
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advisors.models import Advisor, AdvisorRequest, AdvisorRequestTransition
-from cso_registry.models import CSO, Membership
+from cso_registry.access import admin_csos, is_cso_admin, member_addresses
+from cso_registry.models import CSO
+from kyodo_portal.access import is_coordinator
 from kyodo_portal.notifications import notify_after_commit
-from kyodo_portal.roles import Role
+from kyodo_portal.recipients import coordinator_addresses
 
 Status = AdvisorRequest.Status
 
@@ -21,49 +22,17 @@ class AdvisorRequestError(Exception):
     """A step not allowed now or for this person; the message is shown as it is."""
 
 
-def is_cso_admin(user, cso):
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(
-            user=user,
-            cso=cso,
-            role=Membership.Role.ADMIN,
-            status=Membership.Status.ACTIVE,
-        ).exists()
-    )
-
-
 def eligible_csos(user):
     """CSOs for which this person may request an advisor: NPO法人 they manage."""
-    if not user.is_authenticated:
-        return CSO.objects.none()
-    return CSO.objects.filter(
-        kind=CSO.Kind.NPO_CORPORATION,
-        memberships__user=user,
-        memberships__role=Membership.Role.ADMIN,
-        memberships__status=Membership.Status.ACTIVE,
-    ).distinct()
-
-
-def _coordinator_emails():
-    User = get_user_model()
-    return list(
-        User.objects.filter(is_active=True, is_staff=True, groups__name=Role.COORDINATOR)
-        .values_list("email", flat=True)
-        .distinct()
-    )
+    return admin_csos(user).filter(kind=CSO.Kind.NPO_CORPORATION)
 
 
 def _cso_admin_emails(cso):
-    return list(
-        Membership.objects.filter(
-            cso=cso, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
-        ).values_list("user__email", flat=True)
-    )
+    return member_addresses([cso], admins_only=True)
 
 
 def _check_coordinator(user):
-    if not user.is_coordinator:
+    if not is_coordinator(user):
         raise AdvisorRequestError(_("この操作は県民協働課の職員だけが行えます。"))
 
 
@@ -137,7 +106,7 @@ def advisor_request_submit(
         AdvisorRequestTransition.objects.create(
             request=advisor_request, from_status="", to_status=Status.SUBMITTED, by=by
         )
-        _notify(advisor_request, "advisor_request_submitted", _coordinator_emails())
+        _notify(advisor_request, "advisor_request_submitted", coordinator_addresses())
         _notify(advisor_request, "advisor_request_received", [by.email])
     return advisor_request
 
@@ -206,7 +175,7 @@ def advisor_request_withdraw(*, advisor_request, by, comment=""):
                 % {"status": advisor_request.get_status_display()}
             )
         _move(advisor_request, Status.WITHDRAWN, by=by, comment=comment)
-        _notify(advisor_request, "advisor_request_withdrawn", _coordinator_emails())
+        _notify(advisor_request, "advisor_request_withdrawn", coordinator_addresses())
     return advisor_request
 
 

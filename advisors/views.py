@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from advisors import services
 from advisors.forms import AdvisorRequestForm, WithdrawForm
 from advisors.models import AdvisorRequest
-from cso_registry.models import CSO
+from cso_registry.access import is_cso_admin, member_csos
 
 
 @login_required
@@ -33,7 +33,7 @@ def request_list(request):
 def request_create(request):
     csos = services.eligible_csos(request.user).order_by("furigana", "pk")
     if not csos.exists():
-        managed = CSO.objects.of_member(request.user)
+        managed = member_csos(request.user)
         return render(
             request, "advisors/request_not_eligible.html", {"managed_csos": managed}, status=403
         )
@@ -72,7 +72,7 @@ def request_detail(request, pk):
             "advisor_request": advisor_request,
             "transitions": transitions,
             "can_withdraw": advisor_request.is_open
-            and services.is_cso_admin(request.user, advisor_request.cso),
+            and is_cso_admin(request.user, advisor_request.cso),
             "withdraw_form": WithdrawForm(),
         },
     )

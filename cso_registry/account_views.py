@@ -16,26 +16,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cso_registry import services
+from cso_registry.access import admin_csos, member_csos, membership_of
 from cso_registry.forms import CSOProfileForm, JoinSearchForm, SignupForm, SurveyAnswerForm
 from cso_registry.models import CSO, Membership, SurveyAnswer
 from cso_registry.normalize import search_variants
+from kyodo_portal.access import is_verified_staff
 
 HISTORY_PAGE_SIZE = 100
 
 
 def _cso_for(user, pk, *, admin_only=False, staff_may_view=False):
-    """The CSO if ``user`` belongs to it (as 管理者 when ``admin_only``); 404 otherwise."""
-    if staff_may_view and user.is_staff:
+    """The CSO if ``user`` belongs to it (as 管理者 when ``admin_only``), or for pages staff
+    may read, if ``user`` is verified staff; 404 otherwise."""
+    if staff_may_view and is_verified_staff(user):
         csos = CSO.objects.all()
     elif admin_only:
-        csos = CSO.objects.administered_by(user)
+        csos = admin_csos(user)
     else:
-        csos = CSO.objects.of_member(user)
+        csos = member_csos(user)
     return get_object_or_404(csos.select_related("municipality"), pk=pk)
-
-
-def _membership_of(user, cso):
-    return Membership.objects.active().filter(user=user, cso=cso).first()
 
 
 def _refuse(request, error):
@@ -103,7 +102,7 @@ def cso_register(request):
                 _("「%(name)s」の登録を申請しました。県民協働課が内容を確かめてから公開します。")
                 % {"name": cso.name},
             )
-            if request.user.is_staff:
+            if is_verified_staff(request.user):
                 return redirect("admin:cso_registry_cso_change", cso.pk)
             return redirect("account:cso", cso.pk)
     return render(request, "cso_registry/my/cso_form.html", {"form": form, "cso": None})
@@ -113,10 +112,10 @@ def cso_register(request):
 @require_safe
 def cso_overview(request, pk):
     cso = get_object_or_404(
-        CSO.objects.of_member(request.user).for_listing(),
+        member_csos(request.user).for_listing(),
         pk=pk,
     )
-    membership = _membership_of(request.user, cso)
+    membership = membership_of(request.user, cso)
     return render(
         request,
         "cso_registry/my/cso.html",
@@ -191,7 +190,7 @@ def cso_survey(request, pk):
 @require_safe
 def cso_members(request, pk):
     cso = _cso_for(request.user, pk)
-    membership = _membership_of(request.user, cso)
+    membership = membership_of(request.user, cso)
     members = (
         cso.memberships.exclude(status=Membership.Status.DECLINED)
         .select_related("user")
@@ -264,7 +263,7 @@ def member_action(request, pk, membership_pk, action):
 def cso_leave(request, pk):
     cso = _cso_for(request.user, pk)
     try:
-        services.membership_leave(membership=_membership_of(request.user, cso), by=request.user)
+        services.membership_leave(membership=membership_of(request.user, cso), by=request.user)
     except services.CSORegistryError as error:
         _refuse(request, error)
         return redirect("account:cso_members", cso.pk)

@@ -24,6 +24,7 @@ from cso_registry.models import (
     one_year_before,
 )
 from cso_registry.survey_import import COLUMN_HELP, ImportFileError, import_survey
+from kyodo_portal.access import is_coordinator
 
 
 @admin.register(Municipality)
@@ -245,7 +246,7 @@ class CSOAdmin(admin.ModelAdmin):
     # Publishing: 県民協働課 only, with a reason kept in the history.
 
     def has_publish_permission(self, request):
-        return request.user.is_coordinator
+        return is_coordinator(request.user)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -350,7 +351,7 @@ class CSOAdmin(admin.ModelAdmin):
     # Survey import: the same importer as `manage.py import_cso_survey`.
 
     def has_import_permission(self, request):
-        return request.user.is_coordinator
+        return is_coordinator(request.user)
 
     def import_view(self, request):
         if not self.has_import_permission(request):

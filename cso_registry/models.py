@@ -14,6 +14,7 @@ from cso_registry.normalize import (
     validate_phone,
     validate_postal_code,
 )
+from kyodo_portal.access import is_signed_in
 from kyodo_portal.wareki import fiscal_year
 
 
@@ -83,23 +84,19 @@ class CSOQuerySet(models.QuerySet):
         return self.filter(status=CSO.Status.PUBLISHED)
 
     def of_member(self, user):
-        """CSOs in which ``user`` is an approved member (管理者 or メンバー)."""
-        if not user.is_authenticated:
+        """CSOs in which ``user`` is an active member (管理者 or メンバー); cso_registry/access.py."""
+        if not is_signed_in(user):
             return self.none()
         return self.filter(
             Exists(Membership.objects.active().filter(cso=OuterRef("pk"), user=user))
         )
 
     def administered_by(self, user):
-        """CSOs in which ``user`` is an approved 管理者."""
-        if not user.is_authenticated:
+        """CSOs in which ``user`` is an active 管理者."""
+        if not is_signed_in(user):
             return self.none()
         return self.filter(
-            Exists(
-                Membership.objects.active().filter(
-                    cso=OuterRef("pk"), user=user, role=Membership.Role.ADMIN
-                )
-            )
+            Exists(Membership.objects.admins().filter(cso=OuterRef("pk"), user=user))
         )
 
     def needing_update(self, today=None):
@@ -287,14 +284,11 @@ class CSO(models.Model):
         return Disclosure.of(self, today=today)
 
     def admins(self):
-        """Users who are approved 管理者 of this CSO."""
+        """Users who are active 管理者 of this CSO."""
         from kyodo_portal.models import User
 
         return User.objects.filter(
-            is_active=True,
-            memberships__cso=self,
-            memberships__status=Membership.Status.ACTIVE,
-            memberships__role=Membership.Role.ADMIN,
+            Exists(Membership.objects.admins().filter(cso=self, user=OuterRef("pk")))
         )
 
     def public_contact(self):
@@ -483,23 +477,14 @@ class CSOHistoryEntry(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(status=Membership.Status.ACTIVE)
+        """Approved memberships of active accounts: what makes someone a member today."""
+        return self.filter(status=Membership.Status.ACTIVE, user__is_active=True)
 
     def requested(self):
         return self.filter(status=Membership.Status.REQUESTED)
 
     def admins(self):
         return self.active().filter(role=Membership.Role.ADMIN)
-
-
-def user_is_cso_member(user, cso):
-    """An approved 管理者 or メンバー of ``cso``."""
-    return user.is_authenticated and Membership.objects.active().filter(user=user, cso=cso).exists()
-
-
-def user_is_cso_admin(user, cso):
-    """An approved 管理者 of ``cso``."""
-    return user.is_authenticated and Membership.objects.admins().filter(user=user, cso=cso).exists()
 
 
 class Membership(models.Model):

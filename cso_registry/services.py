@@ -9,16 +9,18 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cso_registry.access import is_cso_admin, is_cso_member, member_addresses
 from cso_registry.models import (
     CSO,
     CSOHistoryEntry,
     Membership,
     SurveyAnswer,
     one_year_after,
-    user_is_cso_admin,
 )
+from kyodo_portal.access import is_coordinator, is_verified_staff
 from kyodo_portal.models import User
 from kyodo_portal.notifications import notify_after_commit
+from kyodo_portal.recipients import coordinator_addresses
 from kyodo_portal.roles import Role
 
 PROFILE_FIELDS = [
@@ -121,11 +123,11 @@ def _changes(instance, data, fields, m2m_fields=()):
 
 def is_assisted(by, cso=None):
     """代理入力: a staff member entering data for a group they are not a member of."""
-    if by is None or not by.is_staff:
+    if not is_verified_staff(by):
         return False
     if cso is None or cso.pk is None:
         return True
-    return not Membership.objects.active().filter(cso=cso, user=by).exists()
+    return not is_cso_member(by, cso)
 
 
 def _record(*, cso, by, action, changes=(), comment="", assisted=False):
@@ -139,22 +141,14 @@ def _record(*, cso, by, action, changes=(), comment="", assisted=False):
     )
 
 
-def _coordinator_emails():
-    return list(
-        User.objects.filter(is_active=True, is_staff=True, groups__name=Role.COORDINATOR)
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
 def _admin_emails(cso):
-    return list(cso.admins().values_list("email", flat=True))
+    return member_addresses([cso], admins_only=True)
 
 
 def _ensure_can_edit(cso, by):
-    if by is None or by.is_staff:
+    if by is None or is_verified_staff(by):
         return
-    if not Membership.objects.active().filter(cso=cso, user=by).exists():
+    if not is_cso_member(by, cso):
         raise CSORegistryError(_("この団体の情報を変更できるのは、団体のメンバーだけです。"))
 
 
@@ -188,7 +182,7 @@ def cso_register(*, by, data, comment="", action=CSOHistoryEntry.Action.REGISTER
         cso.save()
         for name, values in m2m_updates.items():
             getattr(cso, name).set(values)
-        if by is not None and not by.is_staff:
+        if by is not None and not is_verified_staff(by):
             Membership.objects.create(
                 user=by,
                 cso=cso,
@@ -201,11 +195,11 @@ def cso_register(*, by, data, comment="", action=CSOHistoryEntry.Action.REGISTER
         if not notify:
             return cso
         notify_after_commit(
-            to=_coordinator_emails(),
+            to=coordinator_addresses(),
             template="cso_registered",
             context={"cso": cso, "by": by, "assisted": assisted},
         )
-        if by is not None and not by.is_staff:
+        if by is not None and not is_verified_staff(by):
             notify_after_commit(
                 to=[by.email], template="cso_registration_received", context={"cso": cso}
             )
@@ -284,7 +278,7 @@ def survey_answer_record(
 
 
 def _ensure_coordinator(by):
-    if by is None or not by.is_coordinator:
+    if not is_coordinator(by):
         raise CSORegistryError(_("公開・非公開を決められるのは県民協働課だけです。"))
 
 
@@ -345,7 +339,7 @@ def cso_confirm(*, cso, by):
     """The CSO's 管理者 (or staff) confirms the published profile is still right: 最終確認日 = today."""
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
-        if not (by.is_staff or user_is_cso_admin(by, cso)):
+        if not (is_verified_staff(by) or is_cso_admin(by, cso)):
             raise CSORegistryError(_("内容を確認できるのは、団体の管理者か県の担当者です。"))
         if cso.status != CSO.Status.PUBLISHED:
             raise CSORegistryError(
@@ -430,7 +424,7 @@ def membership_request(*, cso, user):
             changes=[_membership_change(user, "", Membership.Status.REQUESTED.label)],
         )
         notify_after_commit(
-            to=_admin_emails(cso) or _coordinator_emails(),
+            to=_admin_emails(cso) or coordinator_addresses(),
             template="cso_join_requested",
             context={"cso": cso, "applicant": user},
         )
@@ -458,7 +452,7 @@ def _lock_membership(membership):
 
 def _ensure_can_manage_members(cso, by):
     """A CSO's 管理者 manage its members; 県民協働課 step in for a group without one."""
-    if by.is_coordinator or user_is_cso_admin(by, cso):
+    if is_coordinator(by) or is_cso_admin(by, cso):
         return
     raise CSORegistryError(_("メンバーを承認・変更できるのは、団体の管理者だけです。"))
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from evaluations import services
+from evaluations.access import can_publish, is_prefecture_side
 from evaluations.forms import DecisionForm, ReasonForm, ReopenForm, VersionCheckedPartForm
 from evaluations.models import (
     Evaluation,
@@ -26,7 +27,6 @@ from evaluations.models import (
     Side,
     evaluable_agreements,
 )
-from evaluations.permissions import can_publish, is_prefecture_side
 from proposals.models import Agreement
 
 

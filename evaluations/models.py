@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.access import scope_to_department
 from kyodo_portal.wareki import fiscal_year, fiscal_year_label
 
 PRINCIPLES = (
@@ -51,11 +52,7 @@ class EvaluationQuerySet(models.QuerySet):
 
     def for_staff(self, user):
         """The evaluations a staff member handles: their department's, or all for 県民協働課."""
-        if user.is_coordinator:
-            return self
-        if user.is_active and user.is_staff and user.department_id:
-            return self.filter(agreement__department_id=user.department_id)
-        return self.none()
+        return scope_to_department(self, user, field="agreement__department_id")
 
     def of_cso_member(self, user):
         from proposals.models import Agreement

@@ -6,11 +6,12 @@ content of a part: they only say that something happened and link to the page, w
 hidden-until-both-submitted rule applies.
 """
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cso_registry.access import member_addresses
+from evaluations.access import can_publish, member_csos_of, side_of
 from evaluations.models import (
     FOLLOW_UP_DECISIONS,
     Decision,
@@ -19,10 +20,10 @@ from evaluations.models import (
     EvaluationTransition,
     Side,
 )
-from evaluations.permissions import can_publish, member_csos_of, side_of
 from kyodo_portal.notifications import notify_after_commit
-from kyodo_portal.roles import Role
+from kyodo_portal.recipients import coordinator_addresses, department_addresses
 from kyodo_portal.wareki import fiscal_year
+from proposals.access import party_csos
 from proposals.models import Agreement, Proposal
 from proposals.services import ProposalError, proposal_create
 
@@ -88,46 +89,15 @@ def _log(evaluation, *, action, by, side, from_status="", to_status="", comment=
 
 def cso_addresses(agreement):
     """Active members of the agreement's party CSOs."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__status="active",
-            memberships__cso__agreement_parties__version__agreement=agreement,
-        )
-        .distinct()
-        .values_list("email", flat=True)
-    )
-
-
-def department_addresses(agreement):
-    addresses = list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            is_staff=True,
-            department_id=agreement.department_id,
-            groups__name=Role.PROMOTER,
-        )
-        .values_list("email", flat=True)
-    )
-    if agreement.department.email:
-        addresses.append(agreement.department.email)
-    return addresses
-
-
-def coordinator_addresses():
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name=Role.COORDINATOR)
-        .values_list("email", flat=True)
-    )
+    return member_addresses(party_csos(agreement))
 
 
 def _notify(evaluation, *, side, template, **extra):
     """Email ``side`` (the CSO's members or the department) about ``evaluation``."""
     agreement = evaluation.agreement
-    to = cso_addresses(agreement) if side == Side.CSO else department_addresses(agreement)
+    to = (
+        cso_addresses(agreement) if side == Side.CSO else department_addresses(agreement.department)
+    )
     notify_after_commit(
         to=to,
         template=template,

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from evaluations import opendata, services
+from evaluations.access import is_cso_side
 from evaluations.filters import EvaluationFilter
 from evaluations.forms import DecisionForm, PartForm, StartForm
 from evaluations.models import Evaluation, EvaluationPart, Side, evaluable_agreements
-from evaluations.permissions import is_cso_side
 from kyodo_portal.csv_export import streaming_csv_response
 from kyodo_portal.models import Department
 from proposals.models import Agreement

@@ -8,26 +8,12 @@ up the first time (``/account/2fa/setup/``).
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.shortcuts import redirect
 from django.urls import reverse
 
-
-def otp_required():
-    return getattr(settings, "OTP_REQUIRED_FOR_STAFF", False)
-
-
-def needs_second_factor(user):
-    """Signed in with the password, staff, but not yet verified with a one-time code."""
-    return (
-        otp_required()
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and not (hasattr(user, "is_verified") and user.is_verified())
-    )
+from kyodo_portal.access import needs_second_factor
 
 
 class PortalAdminSite(AdminSite):

@@ -5,8 +5,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from kyodo_portal.roles import Role
-
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -92,21 +90,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         return frozenset(self.groups.values_list("name", flat=True))
 
     def has_role(self, role):
+        """Whether the account is in the role's group; what the role allows is decided in
+        kyodo_portal/access.py (staff also need the second factor there)."""
         return self.is_active and role in self.role_names
-
-    @property
-    def is_promoter(self):
-        """県民協働推進員: reviews the work of their own department."""
-        return self.is_staff and self.has_role(Role.PROMOTER)
-
-    @property
-    def is_coordinator(self):
-        """県民協働課: sees and coordinates every department's work."""
-        return (
-            self.is_active
-            and self.is_staff
-            and (self.is_superuser or self.has_role(Role.COORDINATOR))
-        )
 
 
 class DepartmentQuerySet(models.QuerySet):

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "kyodo_portal.context_processors.site",
+                "kyodo_portal.context_processors.staff",
             ],
         },
     },

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kyodo_portal import page_cache
-from kyodo_portal.models import Department
+from kyodo_portal.access import staff_units
 from outreach import exports, services
 from outreach.models import Event, MunicipalContact, NewsItem, PromoterContact, Registration
 
@@ -113,10 +113,7 @@ class EventAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organiser":
-            units = Department.objects.units().active().select_related("parent")
-            if not request.user.is_coordinator:
-                units = units.filter(pk=request.user.department_id)
-            kwargs["queryset"] = units
+            kwargs["queryset"] = staff_units(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):

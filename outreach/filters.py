@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cso_registry.models import Municipality
+from kyodo_portal.access import is_verified_staff
 from outreach.models import Event
 
 
@@ -35,7 +36,7 @@ class EventFilter(django_filters.FilterSet):
         for field in self.form.fields.values():
             css = "form-select" if hasattr(field, "choices") else "form-control"
             field.widget.attrs.setdefault("class", css)
-        if not (user is not None and user.is_authenticated and user.is_staff):
+        if not is_verified_staff(user):
             self.filters["kind"].extra["choices"] = [
                 choice for choice in Event.Kind.choices if choice[0] != Event.Kind.STAFF_TRAINING
             ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.access import is_verified_staff, scope_to_department
 from outreach.validators import normalise_phone
 
 
@@ -16,18 +17,14 @@ class EventQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user):
-        """Prefectural staff also see 職員研修; everyone else sees the public events."""
-        if user.is_authenticated and user.is_active and user.is_staff:
+        """Verified staff also see 職員研修; everyone else sees the public events."""
+        if is_verified_staff(user):
             return self.filter(status__in=Event.ANNOUNCED_STATUSES)
         return self.public()
 
     def managed_by(self, user):
         """What a staff member runs in the admin: 県民協働課 all, a 推進員 their department's."""
-        if user.is_coordinator:
-            return self
-        if user.is_promoter and user.department_id:
-            return self.filter(organiser_id=user.department_id)
-        return self.none()
+        return scope_to_department(self, user, field="organiser_id")
 
     def upcoming(self):
         return self.filter(ends_at__gte=timezone.now())
@@ -146,6 +143,10 @@ class Event(models.Model):
     @property
     def is_staff_only(self):
         return self.kind == self.Kind.STAFF_TRAINING
+
+    def may_register(self, user):
+        """Who may take a place: anyone for a public event, verified staff for 職員研修."""
+        return not self.is_staff_only or is_verified_staff(user)
 
     @property
     def is_public(self):

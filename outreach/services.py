@@ -53,7 +53,7 @@ def _check_can_register(event, user):
         raise RegistrationError(_("この催しは中止になりました。"))
     if event.status != Event.Status.PUBLISHED:
         raise RegistrationError(_("この催しはまだ申込を受け付けていません。"))
-    if event.is_staff_only and not (user is not None and user.is_staff and user.is_active):
+    if not event.may_register(user):
         raise RegistrationError(_("職員研修は県職員のみ申し込めます。"))
     if not event.is_open_for_registration():
         raise RegistrationError(_("申込の受付は終了しました。"))

@@ -81,9 +81,7 @@ def _render_event(request, event, *, form=None, guest_form=None, status=200):
             .order_by("pk")
             .first()
         )
-    can_register = event.is_open_for_registration() and (
-        not event.is_staff_only or request.user.is_staff
-    )
+    can_register = event.is_open_for_registration() and event.may_register(request.user)
     if can_register and own is None:
         if request.user.is_authenticated:
             form = form or RegistrationForm()

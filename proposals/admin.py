@@ -18,7 +18,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kyodo_portal.models import Department
+from kyodo_portal.access import is_department_staff, is_department_staff_account, staff_units
 from kyodo_portal.wareki import fiscal_year_label
 from proposals import services
 from proposals.forms import ScoreForm, ThemeAdminForm, TransitionCommentForm, attachment_field
@@ -34,7 +34,6 @@ from proposals.models import (
     Theme,
     weighted_total,
 )
-from proposals.permissions import is_department_staff
 
 
 class ScopedObjectMixin:
@@ -120,17 +119,6 @@ class DepartmentCriterionInline(ThemeCriterionInline):
     fk_name = "department"
 
 
-def staff_departments(user, model=Department):
-    """The units (課・現地機関) a staff member works for: their own, or all for 県民協働課."""
-    units = model.objects.filter(is_active=True).exclude(kind=Department.Kind.BUREAU)
-    units = units.select_related("parent").order_by("parent__sort_order", "sort_order", "name")
-    if user.is_coordinator:
-        return units
-    if user.is_active and user.is_staff and user.department_id:
-        return units.filter(pk=user.department_id)
-    return units.none()
-
-
 @admin.register(Theme)
 class ThemeAdmin(ScopedObjectMixin, admin.ModelAdmin):
     form = ThemeAdminForm
@@ -157,7 +145,7 @@ class ThemeAdmin(ScopedObjectMixin, admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "department":
-            kwargs["queryset"] = staff_departments(request.user)
+            kwargs["queryset"] = staff_units(request.user)
             kwargs["initial"] = request.user.department_id
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -235,9 +223,7 @@ class FreeProposalReviewAdmin(ScopedObjectMixin, admin.ModelAdmin):
     inlines = [DepartmentCriterionInline]
 
     def get_queryset(self, request):
-        return staff_departments(request.user, FreeProposalReview).prefetch_related(
-            "review_criteria"
-        )
+        return staff_units(request.user, FreeProposalReview).prefetch_related("review_criteria")
 
     def has_add_permission(self, request):
         return False
@@ -397,7 +383,7 @@ class AssignmentFormSet(forms.BaseInlineFormSet):
         super().clean()
         for form in self.extra_forms:
             reviewer = form.cleaned_data.get("reviewer") if form.has_changed() else None
-            if reviewer and not is_department_staff(reviewer, self.instance.department_id):
+            if reviewer and not is_department_staff_account(reviewer, self.instance.department_id):
                 form.add_error(
                     "reviewer",
                     _("審査員には提案先部署の推進員か県民協働課の職員を選んでください。"),
@@ -482,7 +468,7 @@ class DepartmentListFilter(admin.SimpleListFilter):
     parameter_name = "department"
 
     def lookups(self, request, model_admin):
-        return [(d.pk, d.full_name) for d in staff_departments(request.user)]
+        return [(d.pk, d.full_name) for d in staff_units(request.user)]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -19,10 +19,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cso_registry.models import CSO
+from kyodo_portal.access import staff_units
 from kyodo_portal.wareki import fiscal_year_label
 from proposals import agreement_services as services
 from proposals import progress_sheet
-from proposals.admin import ScopedObjectMixin, staff_departments
+from proposals.admin import ScopedObjectMixin
 from proposals.agreement_forms import (
     AgreementAdminForm,
     CreateFromProposalForm,
@@ -232,7 +233,7 @@ class DepartmentFilter(admin.SimpleListFilter):
     parameter_name = "department"
 
     def lookups(self, request, model_admin):
-        return [(d.pk, d.full_name) for d in staff_departments(request.user)]
+        return [(d.pk, d.full_name) for d in staff_units(request.user)]
 
     def queryset(self, request, queryset):
         if self.value():

@@ -10,15 +10,21 @@ records 締結, starts and completes the work and drafts amendments; the 管理�
 CSO confirms (or asks for changes); both sides report progress.
 """
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cso_registry.models import CSO, Membership
+from cso_registry.access import member_addresses
+from kyodo_portal.access import is_department_staff, is_promoter
 from kyodo_portal.notifications import notify_after_commit
-from kyodo_portal.roles import Role
+from kyodo_portal.recipients import department_addresses
 from kyodo_portal.wareki import fiscal_year
+from proposals.access import (
+    admin_party,
+    can_handle_agreement,
+    is_agreement_party,
+    party_csos,
+)
 from proposals.models import (
     Agreement,
     AgreementParty,
@@ -29,7 +35,6 @@ from proposals.models import (
     Proposal,
     RoleAssignment,
 )
-from proposals.permissions import is_department_staff
 from proposals.services import ActorNotAllowed, ProposalError, TransitionNotAllowed
 
 Status = Agreement.Status
@@ -55,39 +60,11 @@ class IncompleteAgreement(AgreementError):
         self.items = items
 
 
-# --- who -------------------------------------------------------------------------------------
-
-
-def can_handle_as_staff(user, agreement):
-    return is_department_staff(user, agreement.department_id)
-
-
-def party_csos(agreement):
-    """CSOs that are parties to any version of the agreement."""
-    return CSO.objects.filter(agreement_parties__version__agreement=agreement).distinct()
-
-
-def is_party_member(user, agreement):
-    """An active member (管理者 or メンバー) of a CSO party to the agreement."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return Membership.objects.active().filter(user=user, cso__in=party_csos(agreement)).exists()
-
-
-def can_view(user, agreement):
-    return can_handle_as_staff(user, agreement) or is_party_member(user, agreement)
-
-
-def admin_party(user, version):
-    """The party of ``version`` whose 管理者 the user is (None if none)."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    admin_of = Membership.objects.admins().filter(user=user).values("cso_id")
-    return version.parties.filter(cso_id__in=admin_of).select_related("cso").first()
+# --- checks ----------------------------------------------------------------------------------
 
 
 def _require_staff(user, agreement):
-    if not can_handle_as_staff(user, agreement):
+    if not can_handle_agreement(user, agreement):
         raise ActorNotAllowed(
             _("この協定の担当部署の県民協働推進員、または県民協働課だけが操作できます。")
         )
@@ -149,7 +126,7 @@ def _log(*, agreement, action, by, version=None, from_status="", to_status="", c
         from_status=from_status,
         to_status=to_status,
         by=by,
-        by_prefecture=can_handle_as_staff(by, agreement),
+        by_prefecture=can_handle_agreement(by, agreement),
         comment=(comment or "").strip(),
     )
 
@@ -160,30 +137,7 @@ def cso_addresses(agreement, *, version=None, admins_only=False):
         csos = version.parties.values("cso_id")
     else:
         csos = party_csos(agreement).values("pk")
-    memberships = Membership.objects.active().filter(cso_id__in=csos)
-    if admins_only:
-        memberships = memberships.filter(role=Membership.Role.ADMIN)
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, memberships__in=memberships)
-        .values_list("email", flat=True)
-    )
-
-
-def department_addresses(agreement):
-    addresses = list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            is_staff=True,
-            department_id=agreement.department_id,
-            groups__name=Role.PROMOTER,
-        )
-        .values_list("email", flat=True)
-    )
-    if agreement.department.email:
-        addresses.append(agreement.department.email)
-    return addresses
+    return member_addresses(csos, admins_only=admins_only)
 
 
 def _context(agreement, version=None, **extra):
@@ -208,7 +162,7 @@ def _notify_cso(agreement, *, template, version=None, admins_only=False, **extra
 
 def _notify_department(agreement, *, template, version=None, **extra):
     notify_after_commit(
-        to=department_addresses(agreement),
+        to=department_addresses(agreement.department),
         template=template,
         context=_context(agreement, version, **extra),
     )
@@ -218,7 +172,7 @@ def _notify_department(agreement, *, template, version=None, **extra):
 
 
 def _default_contact(by):
-    title = str(_("県民協働推進員")) if by.is_promoter else ""
+    title = str(_("県民協働推進員")) if is_promoter(by) else ""
     return {
         "prefecture_contact_name": by.full_name,
         "prefecture_contact_title": title,
@@ -752,8 +706,8 @@ def progress_report(
         raise AgreementError(_("報告日に未来の日付は入力できません。"))
     with transaction.atomic():
         agreement = _lock(agreement)
-        by_prefecture = can_handle_as_staff(by, agreement)
-        if not by_prefecture and not is_party_member(by, agreement):
+        by_prefecture = can_handle_agreement(by, agreement)
+        if not by_prefecture and not is_agreement_party(by, agreement):
             raise ActorNotAllowed(
                 _("協定の当事者（団体のメンバーと県の担当部署）だけが報告できます。")
             )

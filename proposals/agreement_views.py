@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kyodo_portal.uploads import attachment_response
 from proposals import agreement_services as services
+from proposals.access import admin_party, can_view_agreement
 from proposals.agreement_filters import ProjectFilter
 from proposals.agreement_forms import ChangeRequestForm, ConfirmForm, ProgressReportForm
 from proposals.models import (
@@ -109,7 +110,7 @@ def _render_detail(request, pk, status=200, **bound_forms):
     )
     current = next(v for v in versions if v.pk == agreement.current_version_id)
     open_version = next((v for v in versions if v.is_open), None)
-    my_party = services.admin_party(request.user, open_version) if open_version else None
+    my_party = admin_party(request.user, open_version) if open_version else None
     reports = agreement.progress_reports.select_related("author").prefetch_related("attachments")
     transitions = AgreementTransition.objects.filter(agreement=agreement).select_related(
         "by", "version"
@@ -251,6 +252,6 @@ def progress_attachment_download(request, pk):
     attachment = get_object_or_404(
         ProgressAttachment.objects.select_related("report__agreement"), pk=pk
     )
-    if not services.can_view(request.user, attachment.report.agreement):
+    if not can_view_agreement(request.user, attachment.report.agreement):
         raise Http404
     return attachment_response(attachment.file, filename=attachment.original_name)

@@ -10,6 +10,7 @@ from kyodo_portal.uploads import (
     max_upload_bytes,
     validate_upload,
 )
+from proposals.access import writable_csos
 from proposals.models import (
     PROJECT_TYPE_EXAMPLES,
     CollaborationForm,
@@ -21,7 +22,6 @@ from proposals.models import (
     Theme,
     zones_allowing,
 )
-from proposals.permissions import writable_csos
 
 
 class FormChoiceSelect(forms.Select):

@@ -9,15 +9,17 @@ never set ``status`` themselves.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from cso_registry.access import member_addresses
+from kyodo_portal.access import is_department_staff_account
 from kyodo_portal.notifications import notify_after_commit
-from kyodo_portal.roles import Role
+from kyodo_portal.recipients import department_addresses
 from kyodo_portal.wareki import fiscal_year
+from proposals.access import can_handle_proposal, is_proposal_member
 from proposals.models import (
     Attachment,
     ConsultationEntry,
@@ -26,7 +28,6 @@ from proposals.models import (
     ReviewAssignment,
     ReviewScore,
 )
-from proposals.permissions import can_handle_as_staff, is_cso_member, is_department_staff
 
 Status = Proposal.Status
 
@@ -78,12 +79,12 @@ def _require_status(proposal, allowed, action):
 
 
 def _require_cso_member(user, proposal):
-    if not is_cso_member(user, proposal):
+    if not is_proposal_member(user, proposal):
         raise ActorNotAllowed(_("この提案の団体のメンバーだけが操作できます。"))
 
 
 def _require_staff(user, proposal):
-    if not can_handle_as_staff(user, proposal):
+    if not can_handle_proposal(user, proposal):
         raise ActorNotAllowed(
             _("この提案の提案先部署の県民協働推進員、または県民協働課だけが操作できます。")
         )
@@ -105,36 +106,6 @@ def record_transition(*, proposal, from_status, by, comment="", by_prefecture=Fa
         by_prefecture=by_prefecture,
         comment=comment,
     )
-
-
-def cso_addresses(proposal):
-    """Active members of the proposal's CSO."""
-    return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__cso_id=proposal.cso_id,
-            memberships__status="active",
-        )
-        .values_list("email", flat=True)
-    )
-
-
-def department_addresses(proposal):
-    """The department's 県民協働推進員 and its shared address."""
-    addresses = list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            is_staff=True,
-            department_id=proposal.department_id,
-            groups__name=Role.PROMOTER,
-        )
-        .values_list("email", flat=True)
-    )
-    if proposal.department.email:
-        addresses.append(proposal.department.email)
-    return addresses
 
 
 def _context(proposal, **extra):
@@ -163,13 +134,17 @@ def _transition(*, proposal, by, to, by_prefecture, comment="", fields=()):
 
 def _notify_cso(proposal, *, template, **extra):
     notify_after_commit(
-        to=cso_addresses(proposal), template=template, context=_context(proposal, **extra)
+        to=member_addresses([proposal.cso_id]),
+        template=template,
+        context=_context(proposal, **extra),
     )
 
 
 def _notify_department(proposal, *, template, **extra):
     notify_after_commit(
-        to=department_addresses(proposal), template=template, context=_context(proposal, **extra)
+        to=department_addresses(proposal.department),
+        template=template,
+        context=_context(proposal, **extra),
     )
 
 
@@ -178,7 +153,7 @@ def _notify_department(proposal, *, template, **extra):
 
 def proposal_create(*, proposal, by):
     """Save a new draft written by a member of its CSO, with the first history entry."""
-    if not is_cso_member(by, proposal):
+    if not is_proposal_member(by, proposal):
         raise ActorNotAllowed(_("この団体のメンバーだけが提案を作成できます。"))
     if proposal.theme_id and not proposal.theme.is_open():
         raise TransitionNotAllowed(_("このテーマは募集期間外のため、提案を作成できません。"))
@@ -464,7 +439,7 @@ def consultation_post(
         raise ProposalError(_("内容を書いてください。"))
     with transaction.atomic():
         proposal = _lock(proposal)
-        by_prefecture = can_handle_as_staff(by, proposal)
+        by_prefecture = can_handle_proposal(by, proposal)
         if not by_prefecture:
             _require_cso_member(by, proposal)
             if visibility != ConsultationEntry.Visibility.SHARED:
@@ -508,7 +483,7 @@ def review_assign(*, proposal, reviewer, by):
         proposal = _lock(proposal)
         _require_staff(by, proposal)
         _require_status(proposal, REVIEWABLE_STATUSES, _("審査員の割り当て"))
-        if not is_department_staff(reviewer, proposal.department_id):
+        if not is_department_staff_account(reviewer, proposal.department_id):
             raise ActorNotAllowed(
                 _("審査員には提案先部署の推進員か県民協働課の職員を選んでください。")
             )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from kyodo_portal.uploads import attachment_response
 from proposals import services
+from proposals.access import can_view_attachment, writable_csos
 from proposals.filters import ThemeFilter
 from proposals.forms import (
     AttachmentForm,
@@ -18,7 +19,6 @@ from proposals.forms import (
     ProposalForm,
 )
 from proposals.models import Attachment, ConsultationEntry, Proposal, ProposalTransition, Theme
-from proposals.permissions import can_view_attachment, writable_csos
 
 # --- public themes -------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evaluation, EvaluationPart, Side
+from kyodo_portal.access import is_signed_in, is_verified_staff
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ def my_evaluations_section(context):
     """The /my/ landing's evaluations of the user's CSOs and what waits for the CSO (two
     queries). Only the state of each part is read here, never the other side's content."""
     user = context["user"]
-    if not user.is_authenticated or user.is_staff:
+    if not is_signed_in(user) or is_verified_staff(user):
         return {"evaluations": [], "show": False}
     evaluations = list(
         Evaluation.objects.of_cso_member(user)

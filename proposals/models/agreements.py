@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.access import scope_to_department
 from kyodo_portal.models import UploadedFile
 from kyodo_portal.uploads import GeneratedName, private_storage, validate_upload
 from proposals.models.proposals import CollaborationForm, CollaborationZone, zone_form_condition
@@ -49,11 +50,7 @@ class AgreementQuerySet(models.QuerySet):
 
     def for_staff(self, user):
         """What a staff member handles: their department's agreements, or all for 県民協働課."""
-        if user.is_coordinator:
-            return self
-        if user.is_active and user.is_staff and user.department_id:
-            return self.filter(department_id=user.department_id)
-        return self.none()
+        return scope_to_department(self, user)
 
     def of_cso(self, cso):
         """Agreements in which ``cso`` is (or was, in any version) a party."""
@@ -63,12 +60,12 @@ class AgreementQuerySet(models.QuerySet):
 
     def of_cso_member(self, user):
         """Agreements of the CSOs the user is an active member of (管理者 or メンバー)."""
-        from cso_registry.models import CSO
+        from cso_registry.access import member_csos
 
         return self.filter(
             Exists(
                 AgreementParty.objects.filter(
-                    version__agreement=OuterRef("pk"), cso__in=CSO.objects.of_member(user)
+                    version__agreement=OuterRef("pk"), cso__in=member_csos(user)
                 )
             )
         )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.access import scope_to_department
 from kyodo_portal.models import Department, UploadedFile
 from kyodo_portal.uploads import GeneratedName, private_storage, validate_upload
 from kyodo_portal.wareki import fiscal_year
@@ -125,11 +126,7 @@ class ThemeQuerySet(models.QuerySet):
 
     def of_department(self, user):
         """What a staff member manages: their own department, or all for 県民協働課."""
-        if user.is_coordinator:
-            return self
-        if user.is_active and user.is_staff and user.department_id:
-            return self.filter(department_id=user.department_id)
-        return self.none()
+        return scope_to_department(self, user)
 
 
 class Theme(models.Model):
@@ -297,9 +294,9 @@ class ReviewCriterion(models.Model):
 class ProposalQuerySet(models.QuerySet):
     def of_cso_member(self, user):
         """Proposals of the CSOs the user is an active member of (the CSO side)."""
-        from cso_registry.models import CSO
+        from cso_registry.access import member_csos
 
-        return self.filter(cso__in=CSO.objects.of_member(user))
+        return self.filter(cso__in=member_csos(user))
 
     def seen_by_prefecture(self):
         """Drafts stay with the CSO unless it opened 事前相談 on them."""
@@ -307,11 +304,7 @@ class ProposalQuerySet(models.QuerySet):
 
     def for_staff(self, user):
         """What a staff member may handle: their department's proposals, or all for 県民協働課."""
-        if user.is_coordinator:
-            return self.seen_by_prefecture()
-        if user.is_active and user.is_staff and user.department_id:
-            return self.seen_by_prefecture().filter(department_id=user.department_id)
-        return self.none()
+        return scope_to_department(self.seen_by_prefecture(), user)
 
     def submitted(self):
         return self.filter(status=Proposal.Status.SUBMITTED)
@@ -565,9 +558,9 @@ class ConsultationEntryQuerySet(models.QuerySet):
 
     def visible_to(self, user, proposal):
         """Staff handling the proposal see everything; the CSO only what is shared."""
-        from proposals.permissions import can_handle_as_staff
+        from proposals.access import can_handle_proposal
 
-        if can_handle_as_staff(user, proposal):
+        if can_handle_proposal(user, proposal):
             return self
         return self.shared()
 

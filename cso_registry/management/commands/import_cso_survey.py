@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cso_registry.survey_import import ImportFileError, import_survey
+from kyodo_portal.access import trust_command_line_user
 from kyodo_portal.models import User
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             actor = User.objects.filter(email__iexact=by, is_staff=True).first()
             if actor is None:
                 raise CommandError(f"県職員のアカウントが見つかりません: {by}")
+            trust_command_line_user(actor)
 
         def progress(rows):
             return tqdm(
