@@ -5,10 +5,13 @@ The CSO side: active members (管理者 or メンバー) of a CSO that is a part
 県民協働課 (all departments). Publication and its withdrawal: 県民協働課 only.
 """
 
+from django.db.models import Exists, OuterRef
+
 from cso_registry.access import member_csos
 from evaluations.models import Side
 from kyodo_portal.access import is_coordinator
-from proposals.access import can_handle_agreement, is_agreement_party
+from proposals.access import can_handle_agreement, is_agreement_party, party_csos
+from proposals.models import AgreementParty
 
 
 def is_cso_side(user, agreement):
@@ -35,4 +38,12 @@ def can_publish(user):
 
 def member_csos_of(user, agreement):
     """The user's CSOs that are parties to the agreement (the lead first)."""
-    return member_csos(user).filter(agreement_parties__version__agreement=agreement).distinct()
+    lead = AgreementParty.objects.filter(
+        version_id=agreement.current_version_id, cso=OuterRef("pk"), is_lead=True
+    )
+    return (
+        member_csos(user)
+        .filter(pk__in=party_csos(agreement).values("pk"))
+        .annotate(is_lead=Exists(lead))
+        .order_by("-is_lead", "pk")
+    )

@@ -57,7 +57,7 @@ class EvaluationQuerySet(models.QuerySet):
     def of_cso_member(self, user):
         from proposals.models import Agreement
 
-        return self.filter(agreement__in=Agreement.objects.of_cso_member(user))
+        return self.filter(agreement__in=Agreement.objects.of_party_member(user))
 
     def of_cso(self, cso):
         from proposals.models import Agreement

@@ -194,9 +194,9 @@ def my_evaluation_list(request):
             )
         )
     )
-    agreements = evaluable_agreements(Agreement.objects.of_cso_member(request.user)).select_related(
-        "current_version"
-    )
+    agreements = evaluable_agreements(
+        Agreement.objects.of_party_member(request.user)
+    ).select_related("current_version")
     return render(
         request,
         "evaluations/my_evaluation_list.html",
@@ -211,7 +211,7 @@ def my_evaluation_list(request):
 @login_required
 @require_POST
 def my_evaluation_start(request, agreement_pk):
-    agreement = get_object_or_404(Agreement.objects.of_cso_member(request.user), pk=agreement_pk)
+    agreement = get_object_or_404(Agreement.objects.of_party_member(request.user), pk=agreement_pk)
     form = StartForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("振り返りの種類を選んでください。"))

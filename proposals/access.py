@@ -6,8 +6,10 @@ CSO (cso_registry/access.py). The prefecture side: a 県民協働推進員 of th
 proposal is addressed to, or 県民協働課 for every department (kyodo_portal/access.py); drafts
 stay with the CSO unless it opened 事前相談.
 
-Agreements: the department's side as for proposals; the CSO side is the active members of a
-party CSO.
+Agreements: the department's side as for proposals. The CSO side is the active members of a
+party: a CSO of the version in force (or of the first draft before 締結). A CSO dropped by an
+amendment, or named only in a withdrawn one, is no party any more; a CSO proposed as a party
+by an open amendment reads and confirms that amendment only (``is_proposed_party``).
 """
 
 from cso_registry.access import is_cso_member, member_csos
@@ -63,15 +65,30 @@ def can_handle_agreement(user, agreement):
 
 
 def party_csos(agreement):
-    """CSOs that are parties to any version of the agreement."""
-    return CSO.objects.filter(agreement_parties__version__agreement=agreement).distinct()
+    """The agreement's parties: the CSOs of the version in force (or of the first draft)."""
+    return CSO.objects.filter(agreement_parties__version_id=agreement.current_version_id)
 
 
 def is_agreement_party(user, agreement):
-    """An active member (管理者 or メンバー) of a CSO party to the agreement."""
-    if not is_signed_in(user):
+    """An active member (管理者 or メンバー) of a party CSO."""
+    return member_csos(user).filter(pk__in=party_csos(agreement).values("pk")).exists()
+
+
+def is_proposed_party(user, agreement):
+    """A member of a CSO named by the open amendment only (not a party of the version in
+    force): they read and confirm that amendment and nothing else of the agreement."""
+    version = agreement.pending_version()
+    if version is None or is_agreement_party(user, agreement):
         return False
-    return Membership.objects.active().filter(user=user, cso__in=party_csos(agreement)).exists()
+    return member_csos(user).filter(agreement_parties__version=version).exists()
+
+
+def can_read_version(user, version):
+    """Parties read every version (変更前 ones too); a proposed party the open amendment."""
+    agreement = version.agreement
+    if can_handle_agreement(user, agreement) or is_agreement_party(user, agreement):
+        return True
+    return version.is_open and version.is_amendment and is_proposed_party(user, agreement)
 
 
 def can_view_agreement(user, agreement):

@@ -132,7 +132,8 @@ def _log(*, agreement, action, by, version=None, from_status="", to_status="", c
 
 
 def cso_addresses(agreement, *, version=None, admins_only=False):
-    """Active members (or only 管理者) of the party CSOs of ``version`` (or of any version)."""
+    """Active members (or only 管理者) of the CSOs of ``version`` (an amendment names its
+    proposed parties), or of the agreement's parties (the version in force)."""
     if version is not None:
         csos = version.parties.values("cso_id")
     else:
@@ -533,8 +534,14 @@ def agreement_conclude(*, version, by, concluded_on, comment=""):
             to_status=agreement.status if not version.is_amendment else VStatus.CONCLUDED,
             comment=comment,
         )
-        _notify_cso(
-            agreement, template="agreement_status_changed", version=version, comment=comment
+        # An amendment that drops a party tells it this once; later mail reaches the new parties.
+        addresses = cso_addresses(agreement, version=version)
+        if version.is_amendment and previous is not None:
+            addresses += cso_addresses(agreement, version=previous)
+        notify_after_commit(
+            to=addresses,
+            template="agreement_status_changed",
+            context=_context(agreement, version, comment=comment),
         )
     return version
 

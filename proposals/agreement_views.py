@@ -12,7 +12,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kyodo_portal.uploads import attachment_response
 from proposals import agreement_services as services
-from proposals.access import admin_party, can_view_agreement
+from proposals.access import (
+    admin_party,
+    can_read_version,
+    can_view_agreement,
+    is_agreement_party,
+)
 from proposals.agreement_filters import ProjectFilter
 from proposals.agreement_forms import ChangeRequestForm, ConfirmForm, ProgressReportForm
 from proposals.models import (
@@ -75,13 +80,16 @@ def project_detail(request, pk):
 # --- the CSO's side ------------------------------------------------------------------------------
 
 
-def _member_agreement(request, pk):
-    """The agreement, if one of the user's CSOs is a party; anyone else's answers 404."""
+def _member_agreement(request, pk, *, parties_only=False):
+    """The agreement, if one of the user's CSOs is a party (or, unless ``parties_only``, is
+    proposed as one by the open amendment); anyone else's answers 404."""
+    agreements = (
+        Agreement.objects.of_party_member(request.user)
+        if parties_only
+        else (Agreement.objects.of_cso_member(request.user))
+    )
     return get_object_or_404(
-        Agreement.objects.of_cso_member(request.user).select_related(
-            "current_version", "department__parent", "proposal"
-        ),
-        pk=pk,
+        agreements.select_related("current_version", "department__parent", "proposal"), pk=pk
     )
 
 
@@ -103,6 +111,8 @@ def my_agreement_detail(request, pk):
 
 def _render_detail(request, pk, status=200, **bound_forms):
     agreement = _member_agreement(request, pk)
+    if not is_agreement_party(request.user, agreement):
+        return _render_proposed_party(request, agreement, status=status, **bound_forms)
     versions = list(
         agreement.versions.prefetch_related(
             Prefetch("parties", queryset=PARTIES), Prefetch("roles", queryset=ROLES)
@@ -134,6 +144,32 @@ def _render_detail(request, pk, status=200, **bound_forms):
         "change_form": ChangeRequestForm(),
         "report_form": ProgressReportForm(),
         "can_report": agreement.status == Agreement.Status.IN_PROGRESS,
+        **bound_forms,
+    }
+    return render(request, "proposals/agreements/my_detail.html", context, status=status)
+
+
+def _render_proposed_party(request, agreement, status=200, **bound_forms):
+    """A CSO the open amendment proposes as a party reads that amendment, confirms it or asks
+    for changes; the agreement's progress, earlier versions and history stay with its parties."""
+    version = agreement.pending_version()
+    version = (
+        agreement.versions.prefetch_related(
+            Prefetch("parties", queryset=PARTIES), Prefetch("roles", queryset=ROLES)
+        )
+        .filter(pk=version.pk)
+        .get()
+    )
+    context = {
+        "agreement": agreement,
+        "open_version": version,
+        "open_missing": version.missing_items(
+            parties=list(version.parties.all()), roles=list(version.roles.all())
+        ),
+        "my_party": admin_party(request.user, version),
+        "confirm_form": ConfirmForm(initial={"revision": version.revision}),
+        "change_form": ChangeRequestForm(),
+        "proposed_party": True,
         **bound_forms,
     }
     return render(request, "proposals/agreements/my_detail.html", context, status=status)
@@ -194,7 +230,7 @@ def my_agreement_request_changes(request, pk):
 @login_required
 @require_POST
 def my_agreement_report(request, pk):
-    agreement = _member_agreement(request, pk)
+    agreement = _member_agreement(request, pk, parties_only=True)
     form = ProgressReportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_detail(request, pk, status=400, report_form=form)
@@ -225,6 +261,8 @@ def render_document(request, agreement, number):
         ),
         number=number,
     )
+    if not can_read_version(request.user, version):
+        raise Http404
     return render(
         request,
         "proposals/agreements/document.html",

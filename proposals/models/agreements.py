@@ -53,22 +53,41 @@ class AgreementQuerySet(models.QuerySet):
         return scope_to_department(self, user)
 
     def of_cso(self, cso):
-        """Agreements in which ``cso`` is (or was, in any version) a party."""
+        """Agreements ``cso`` is or was a party to: of the version in force, or of one that was
+        in force before an amendment (変更前); never of a withdrawn or unconcluded amendment."""
         return self.filter(
-            Exists(AgreementParty.objects.filter(version__agreement=OuterRef("pk"), cso=cso))
+            Exists(
+                AgreementParty.objects.filter(version__agreement=OuterRef("pk"), cso=cso).filter(
+                    Q(version=OuterRef("current_version"))
+                    | Q(version__status=AgreementVersion.Status.SUPERSEDED)
+                )
+            )
         )
 
-    def of_cso_member(self, user):
-        """Agreements of the CSOs the user is an active member of (管理者 or メンバー)."""
+    def of_party_member(self, user):
+        """Agreements whose parties (the CSOs of the version in force) include a CSO the user
+        is an active member of: proposals/access.py ``is_agreement_party`` as a queryset."""
         from cso_registry.access import member_csos
 
         return self.filter(
             Exists(
                 AgreementParty.objects.filter(
-                    version__agreement=OuterRef("pk"), cso__in=member_csos(user)
+                    version=OuterRef("current_version"), cso__in=member_csos(user)
                 )
             )
         )
+
+    def of_cso_member(self, user):
+        """What a CSO member opens under /my/agreements/: their parties' agreements, and the
+        ones whose open amendment proposes their CSO as a party."""
+        from cso_registry.access import member_csos
+
+        proposed = AgreementParty.objects.filter(
+            version__agreement=OuterRef("pk"),
+            version__status__in=AgreementVersion.OPEN_STATUSES,
+            cso__in=member_csos(user),
+        )
+        return self.of_party_member(user) | self.filter(Exists(proposed))
 
     def for_listing(self):
         """Everything a list row reads (title, period, parties, department, fields) in a fixed
