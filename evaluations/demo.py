@@ -192,8 +192,6 @@ def _past_agreement(spec, cso, author, staff):
     agreement = Agreement.objects.create(
         proposal=proposal,
         department=proposal.department,
-        zone=proposal.zone,
-        form=proposal.form,
         status=Agreement.Status.COMPLETED,
         concluded_on=spec["concluded"],
         fiscal_year=fiscal_year(spec["concluded"]),
@@ -201,10 +199,11 @@ def _past_agreement(spec, cso, author, staff):
         completed_on=spec["completed"],
         created_by=staff,
     )
-    agreement.activity_fields.set(cso.activity_fields.all()[:2])
     version = AgreementVersion.objects.create(
         agreement=agreement,
         status=AgreementVersion.Status.CONCLUDED,
+        zone=proposal.zone,
+        form=proposal.form,
         title=proposal.title,
         purpose=proposal.purpose,
         shared_goal=proposal.shared_goal,
@@ -227,6 +226,7 @@ def _past_agreement(spec, cso, author, staff):
         else "",
         created_by=staff,
     )
+    version.activity_fields.set(cso.activity_fields.all()[:2])
     admin = cso.admins().order_by("pk").first()
     AgreementParty.objects.create(
         version=version,

@@ -38,19 +38,19 @@ class EvaluationFilter(django_filters.FilterSet):
     )
     form = django_filters.ChoiceFilter(
         label=_("協働の形態"),
-        field_name="agreement__form",
+        field_name="agreement__current_version__form",
         choices=CollaborationForm.choices,
         empty_label=_("すべての形態"),
     )
     zone = django_filters.ChoiceFilter(
         label=_("協働の領域"),
-        field_name="agreement__zone",
+        field_name="agreement__current_version__zone",
         choices=CollaborationZone.choices,
         empty_label=_("すべての領域"),
     )
     field = django_filters.ModelChoiceFilter(
         label=_("活動分野"),
-        field_name="agreement__activity_fields",
+        field_name="agreement__current_version__activity_fields",
         queryset=ActivityField.objects.all(),
         empty_label=_("すべての分野"),
         distinct=True,

@@ -79,7 +79,7 @@ class EvaluationQuerySet(models.QuerySet):
                 "agreement__current_version__parties",
                 queryset=AgreementParty.objects.select_related("cso").order_by("-is_lead", "pk"),
             ),
-            "agreement__activity_fields",
+            "agreement__current_version__activity_fields",
         )
 
 

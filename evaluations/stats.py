@@ -18,7 +18,13 @@ from django.views.decorators.http import require_safe
 from cso_registry.models import ActivityField
 from evaluations.models import PRINCIPLES, Evaluation, EvaluationPart, Side
 from kyodo_portal.wareki import fiscal_year_label
-from proposals.models import Agreement, CollaborationForm, CollaborationZone, Proposal
+from proposals.models import (
+    Agreement,
+    AgreementVersion,
+    CollaborationForm,
+    CollaborationZone,
+    Proposal,
+)
 
 CACHE_KEY = "evaluations:stats"
 BAR_HEIGHT = 22
@@ -63,12 +69,14 @@ def bar_chart(key, title, rows, *, maximum=None, unit="", decimals=0):
 
 def collaboration_counts():
     public = Agreement.objects.public()
-    by_form = dict(public.values_list("form").annotate(n=Count("id")).order_by())
-    by_zone = dict(public.values_list("zone").annotate(n=Count("id")).order_by())
+    by_form = dict(public.values_list("current_version__form").annotate(n=Count("id")).order_by())
+    by_zone = dict(public.values_list("current_version__zone").annotate(n=Count("id")).order_by())
     by_year = dict(public.values_list("fiscal_year").annotate(n=Count("id")).order_by())
+    # A public agreement's version in force is its one 締結 version (変更前 ones are superseded).
+    in_force = AgreementVersion.Status.CONCLUDED
     by_field = dict(
         ActivityField.objects.annotate(
-            n=Count("agreements", filter=Q(agreements__status__in=Agreement.PUBLIC_STATUSES))
+            n=Count("agreement_versions", filter=Q(agreement_versions__status=in_force))
         ).values_list("name", "n")
     )
     by_department = (

@@ -17,15 +17,15 @@ def edit_version_field():
     return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
-def check_edit_version(form, cleaned_data, *, conflict_message):
+def check_edit_version(form, cleaned_data, *, conflict_message, current=None):
     """In ``form.clean()``: editing an existing object needs the version the page was opened on
     (a POST without it would save over whatever is there), and that version must still be the
-    object's. A new object has no version yet, and a form without the field (an import, which is
-    not an interactive edit) is not checked."""
+    object's (``current``, by default ``instance.version``). A new object has no version yet,
+    and a form without the field (an import, which is not an interactive edit) is not checked."""
     if not form.instance.pk or "edit_version" not in form.fields:
         return
     version = cleaned_data.get("edit_version")
     if version is None:
         raise forms.ValidationError(EDIT_VERSION_MISSING_MESSAGE, code="edit_version_missing")
-    if version != form.instance.version:
+    if version != (form.instance.version if current is None else current):
         raise forms.ValidationError(conflict_message, code="edit_conflict")

@@ -262,20 +262,26 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         "title_display",
         "parties_display",
         "department",
-        "form",
+        "form_display",
         "status",
         "fiscal_year_display",
     ]
-    list_filter = ["status", "form", "zone", DepartmentFilter, FiscalYearFilter]
+    list_filter = [
+        "status",
+        "current_version__form",
+        "current_version__zone",
+        DepartmentFilter,
+        FiscalYearFilter,
+    ]
     list_select_related = ["current_version", "department__parent"]
     search_fields = ["versions__title", "versions__parties__cso__name"]
-    filter_horizontal = ["activity_fields"]
     view_on_site = False
     inlines = [VersionListInline, ProgressTimelineInline, NewProgressInline, TransitionInline]
     readonly_fields = [
         "proposal_link",
         "department",
         "status",
+        "terms_display",
         "fiscal_year",
         "concluded_on",
         "started_on",
@@ -284,7 +290,7 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["proposal_link", "department", "status"]}),
-        (_("協働の領域・形態と分野"), {"fields": ["zone", "form", "activity_fields"]}),
+        (_("協働の領域・形態と分野（現在の版）"), {"fields": ["terms_display"]}),
         (
             _("日付"),
             {"fields": ["fiscal_year", "concluded_on", "started_on", "completed_on", "created_by"]},
@@ -300,23 +306,13 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
             .prefetch_related("current_version__parties__cso")
         )
 
-    def get_readonly_fields(self, request, obj=None):
-        """The terms (zone, form, activity fields) are shown on /projects/ and confirmed by the
-        CSOs: read-only once the agreement leaves 作成中 (changed by an amendment after 締結).
-        The internal note is the prefecture's working memo, not a term, and stays editable."""
-        fields = list(self.readonly_fields)
-        if obj is not None and not obj.terms_editable:
-            fields += list(Agreement.TERMS_FIELDS)
-        return fields
-
     def has_delete_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
+        """Only the internal note is edited here; the terms are a version's (its own page)."""
         try:
-            services.agreement_lock_for_edit(
-                agreement=obj, by=request.user, changed=form.changed_data
-            )
+            services.agreement_lock_for_edit(agreement=obj, by=request.user)
         except services.ProposalError as error:
             raise PermissionDenied(error.message) from error
         super().save_model(request, obj, form, change)
@@ -352,6 +348,23 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
     @admin.display(description=_("事業名"), ordering="current_version__title")
     def title_display(self, obj):
         return obj.title
+
+    @admin.display(description=_("協働の形態"), ordering="current_version__form")
+    def form_display(self, obj):
+        return obj.get_form_display()
+
+    @admin.display(description=_("協働の領域・形態と分野"))
+    def terms_display(self, obj):
+        version = obj.current_version
+        fields = "、".join(field.name for field in version.activity_fields.all()) or "-"
+        return format_html(
+            '{} / {}<br>{}: {}<br><span class="help">{}</span>',
+            version.get_form_display(),
+            version.get_zone_display(),
+            gettext("活動分野"),
+            fields,
+            gettext("協定書の版のページで、作成中の版だけ変更できます（締結の後は変更協定で）。"),
+        )
 
     @admin.display(description=_("団体"))
     def parties_display(self, obj):
@@ -656,6 +669,7 @@ class AgreementVersionAdmin(ScopedObjectMixin, admin.ModelAdmin):
     form = VersionAdminForm
     change_form_template = "admin/proposals/agreementversion/change_form.html"
     inlines = [PartyInline, RoleInline]
+    filter_horizontal = ["activity_fields"]
     view_on_site = False
     list_display = ["__str__", "status"]
 
@@ -674,7 +688,11 @@ class AgreementVersionAdmin(ScopedObjectMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         form_fields = list(obj.required_form_fields()) if obj is not None else []
         fieldsets = [
-            (None, {"fields": ["agreement_link", "version_status"]}),
+            (None, {"fields": ["agreement_link", "version_status", "edit_version"]}),
+            (
+                _("協働の領域・形態と分野"),
+                {"fields": ["zone", "form", "activity_fields"]},
+            ),
             (
                 _("目的の共有と明確化"),
                 {"fields": ["title", "purpose", "shared_goal", "starts_on", "ends_on"]},
@@ -741,7 +759,11 @@ class AgreementVersionAdmin(ScopedObjectMixin, admin.ModelAdmin):
         """Lock the agreement and check the version is still a draft, then save; the admin's
         transaction holds the lock until the parties and roles are saved too."""
         try:
-            services.version_lock_for_edit(version=obj, by=request.user)
+            services.version_lock_for_edit(
+                version=obj,
+                by=request.user,
+                expected_revision=form.cleaned_data.get("edit_version"),
+            )
         except services.ProposalError as error:
             raise PermissionDenied(error.message) from error
         super().save_model(request, obj, form, change)

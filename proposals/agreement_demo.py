@@ -42,10 +42,15 @@ def _day(days_ago):
 
 
 def _version(agreement, number, status, content, *, by, concluded_days_ago=None, reason=""):
-    return AgreementVersion.objects.create(
+    """A version with the terms of the agreed proposal (its zone and form, the activity fields
+    of its theme or else of its CSO) and ``content``."""
+    proposal = agreement.proposal
+    version = AgreementVersion.objects.create(
         agreement=agreement,
         number=number,
         status=status,
+        zone=proposal.zone,
+        form=proposal.form,
         amendment_reason=reason,
         concluded_on=_day(concluded_days_ago) if concluded_days_ago is not None else None,
         concluded_by=by if concluded_days_ago is not None else None,
@@ -53,6 +58,12 @@ def _version(agreement, number, status, content, *, by, concluded_days_ago=None,
         created_by=by,
         **content,
     )
+    version.activity_fields.set(
+        proposal.theme.activity_fields.all()
+        if proposal.theme_id
+        else proposal.cso.activity_fields.all()
+    )
+    return version
 
 
 def _parties(version, parties, *, confirmed_days_ago=None):
@@ -149,8 +160,6 @@ def _new_agreement(proposal, staff, *, status, concluded_days_ago=None, started=
     agreement = Agreement.objects.create(
         proposal=proposal,
         department=proposal.department,
-        zone=proposal.zone,
-        form=proposal.form,
         status=status,
         concluded_on=concluded_on,
         fiscal_year=fiscal_year(concluded_on) if concluded_on else None,
@@ -158,12 +167,6 @@ def _new_agreement(proposal, staff, *, status, concluded_days_ago=None, started=
         completed_on=_day(done) if done is not None else None,
         created_by=staff,
     )
-    fields = (
-        proposal.theme.activity_fields.all()
-        if proposal.theme_id
-        else proposal.cso.activity_fields.all()
-    )
-    agreement.activity_fields.set(fields)
     return agreement
 
 

@@ -33,10 +33,16 @@ class ProjectFilter(django_filters.FilterSet):
     """The public list of collaborations (協働事業): only public statuses are offered."""
 
     form = django_filters.ChoiceFilter(
-        label=_("協働の形態"), choices=CollaborationForm.choices, empty_label=_("すべての形態")
+        label=_("協働の形態"),
+        field_name="current_version__form",
+        choices=CollaborationForm.choices,
+        empty_label=_("すべての形態"),
     )
     zone = django_filters.ChoiceFilter(
-        label=_("協働の領域"), choices=CollaborationZone.choices, empty_label=_("すべての領域")
+        label=_("協働の領域"),
+        field_name="current_version__zone",
+        choices=CollaborationZone.choices,
+        empty_label=_("すべての領域"),
     )
     department = django_filters.ModelChoiceFilter(
         label=_("県の担当部署"),
@@ -45,7 +51,7 @@ class ProjectFilter(django_filters.FilterSet):
     )
     field = django_filters.ModelChoiceFilter(
         label=_("活動分野"),
-        field_name="activity_fields",
+        field_name="current_version__activity_fields",
         queryset=ActivityField.objects.all(),
         empty_label=_("すべての分野"),
     )

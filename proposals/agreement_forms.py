@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.forms import check_edit_version, edit_version_field
 from proposals.forms import attachment_field
 from proposals.models import Agreement, AgreementVersion, ProgressReport
 
@@ -136,20 +137,22 @@ class CreateFromProposalForm(forms.Form):
 class AgreementAdminForm(forms.ModelForm):
     class Meta:
         model = Agreement
-        fields = ["zone", "form", "activity_fields", "internal_note"]
-
-    def clean(self):
-        from proposals.models import check_zone_form
-
-        data = super().clean()
-        check_zone_form(data.get("zone"), data.get("form"))
-        return data
+        fields = ["internal_note"]
 
 
 class VersionAdminForm(forms.ModelForm):
+    """A draft of the 協定書 with every term the CSOs confirm. ``edit_version`` carries the
+    revision the page was opened on: a save on top of another person's newer save, or one
+    without it, is refused (here, and under the row lock in ``version_lock_for_edit``)."""
+
+    edit_version = edit_version_field()
+
     class Meta:
         model = AgreementVersion
         fields = [
+            "zone",
+            "form",
+            "activity_fields",
             "title",
             "purpose",
             "shared_goal",
@@ -168,11 +171,26 @@ class VersionAdminForm(forms.ModelForm):
             "amendment_reason",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "edit_version" in self.fields:
+            self.fields["edit_version"].initial = self.instance.revision
+
     def clean(self):
+        from proposals.agreement_services import EDIT_CONFLICT_MESSAGE
+        from proposals.models import check_zone_form
+
         data = super().clean()
+        check_edit_version(
+            self, data, conflict_message=EDIT_CONFLICT_MESSAGE, current=self.instance.revision
+        )
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and starts > ends:
             self.add_error("ends_on", _("協働の期間の終了は開始より後にしてください。"))
+        try:
+            check_zone_form(data.get("zone"), data.get("form"))
+        except forms.ValidationError as error:
+            self.add_error(None, error)
         return data
 
 

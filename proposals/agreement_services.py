@@ -52,6 +52,16 @@ class AgreementError(ProposalError):
     """A refused step on an agreement; the message is for the person who tried it."""
 
 
+EDIT_CONFLICT_MESSAGE = _(
+    "この画面を開いた後に、ほかの人が先に保存しました。保存していません。"
+    "画面を開き直して、最新の内容に変更を加えてください。"
+)
+
+
+class AgreementEditConflict(AgreementError):
+    """The draft changed since the editing page was opened: nothing was saved."""
+
+
 class IncompleteAgreement(AgreementError):
     """Items the agreement must contain are missing; ``items`` names them."""
 
@@ -204,21 +214,13 @@ def agreement_create(*, proposal, by):
         if Agreement.objects.filter(proposal=proposal).exists():
             raise TransitionNotAllowed(_("この提案の協定書はすでにあります。"))
         agreement = Agreement.objects.create(
-            proposal=proposal,
-            department=proposal.department,
-            zone=proposal.zone,
-            form=proposal.form,
-            created_by=by,
+            proposal=proposal, department=proposal.department, created_by=by
         )
-        fields = (
-            proposal.theme.activity_fields.all()
-            if proposal.theme_id
-            else proposal.cso.activity_fields.all()
-        )
-        agreement.activity_fields.set(fields)
         version = AgreementVersion.objects.create(
             agreement=agreement,
             number=1,
+            zone=proposal.zone,
+            form=proposal.form,
             title=proposal.title,
             purpose=proposal.purpose,
             shared_goal=proposal.shared_goal,
@@ -228,6 +230,11 @@ def agreement_create(*, proposal, by):
             budget_note=proposal.budget_note,
             created_by=by,
             **_default_contact(by),
+        )
+        version.activity_fields.set(
+            proposal.theme.activity_fields.all()
+            if proposal.theme_id
+            else proposal.cso.activity_fields.all()
         )
         lead_admin = proposal.cso.admins().order_by("pk").first()
         AgreementParty.objects.create(
@@ -279,37 +286,31 @@ def _first_line(text, limit=60):
 # --- drafting ---------------------------------------------------------------------------------
 
 
-def version_lock_for_edit(*, version, by):
-    """Called by the admin before it saves a draft (inside its transaction): the version must
-    still be 作成中 and the user on the department's side. Any earlier confirmation of a
-    party no longer matches the text, so it is cleared and the change is logged."""
+def version_lock_for_edit(*, version, by, expected_revision=None):
+    """Called by the admin before it saves a draft (inside its transaction, which holds the lock
+    until the activity fields, parties and roles are saved too): the version must still be
+    作成中, the user on the department's side, and the revision the editing page was opened on
+    (``expected_revision``) still the version's — a save on top of someone else's is refused."""
     agreement, version = _lock_version(version)
     _require_staff(by, agreement)
     _require_version_status(version, [VStatus.DRAFT], _("編集"))
+    if expected_revision is not None and expected_revision != version.revision:
+        raise AgreementEditConflict(EDIT_CONFLICT_MESSAGE)
     return agreement, version
 
 
-def agreement_lock_for_edit(*, agreement, by, changed):
-    """Called by the admin before it saves the agreement's own fields (inside its transaction,
-    which holds the lock until the activity fields are saved too): the user must be on the
-    department's side, and the terms (``Agreement.TERMS_FIELDS``) change only while 作成中.
-    After that the admin shows them read-only; this refuses a save that raced a transition."""
+def agreement_lock_for_edit(*, agreement, by):
+    """Called by the admin before it saves the agreement's internal note: the department's
+    side only. The agreement's terms live on its versions (edited while a version is 作成中)."""
     locked = _lock(agreement)
     _require_staff(by, locked)
-    if set(changed) & set(Agreement.TERMS_FIELDS) and not locked.terms_editable:
-        raise TransitionNotAllowed(
-            _(
-                "この協定は「%(status)s」のため、領域・形態・活動分野は変更できません。"
-                "締結の後は「変更協定を作成する」で変更します。"
-            )
-            % {"status": locked.get_status_display()}
-        )
     return locked
 
 
 def version_after_edit(*, version, by, changed):
-    """After the admin saved a draft: bump the revision (a CSO confirming an older page is
-    refused) and clear confirmations that no longer match."""
+    """After the admin saved a draft (any term: text, zone, form, activity fields, budget,
+    parties, roles): bump the revision (a CSO confirming an older page is refused) and clear
+    confirmations that no longer match."""
     if not changed:
         return version
     AgreementVersion.objects.filter(pk=version.pk).update(
@@ -613,6 +614,7 @@ def agreement_start_amendment(*, agreement, by, reason):
             created_by=by,
             **{name: getattr(current, name) for name in AgreementVersion.CONTENT_FIELDS},
         )
+        version.activity_fields.set(current.activity_fields.all())
         AgreementParty.objects.bulk_create(
             [
                 AgreementParty(

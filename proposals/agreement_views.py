@@ -31,6 +31,12 @@ from proposals.models import (
 
 ROLES = RoleAssignment.objects.select_related("cso")
 PARTIES = AgreementParty.objects.select_related("cso", "confirmed_by")
+# Everything a version's text reads (proposals/agreements/_version_body.html).
+VERSION_TEXT = (
+    Prefetch("parties", queryset=PARTIES),
+    Prefetch("roles", queryset=ROLES),
+    "activity_fields",
+)
 
 # --- public -------------------------------------------------------------------------------------
 
@@ -55,7 +61,7 @@ def project_detail(request, pk):
         Agreement.objects.public()
         .select_related("current_version", "department__parent")
         .prefetch_related(
-            "activity_fields",
+            "current_version__activity_fields",
             Prefetch("current_version__parties", queryset=PARTIES),
             Prefetch("current_version__roles", queryset=ROLES),
             Prefetch(
@@ -113,11 +119,7 @@ def _render_detail(request, pk, status=200, **bound_forms):
     agreement = _member_agreement(request, pk)
     if not is_agreement_party(request.user, agreement):
         return _render_proposed_party(request, agreement, status=status, **bound_forms)
-    versions = list(
-        agreement.versions.prefetch_related(
-            Prefetch("parties", queryset=PARTIES), Prefetch("roles", queryset=ROLES)
-        )
-    )
+    versions = list(agreement.versions.prefetch_related(*VERSION_TEXT))
     current = next(v for v in versions if v.pk == agreement.current_version_id)
     open_version = next((v for v in versions if v.is_open), None)
     my_party = admin_party(request.user, open_version) if open_version else None
@@ -153,13 +155,7 @@ def _render_proposed_party(request, agreement, status=200, **bound_forms):
     """A CSO the open amendment proposes as a party reads that amendment, confirms it or asks
     for changes; the agreement's progress, earlier versions and history stay with its parties."""
     version = agreement.pending_version()
-    version = (
-        agreement.versions.prefetch_related(
-            Prefetch("parties", queryset=PARTIES), Prefetch("roles", queryset=ROLES)
-        )
-        .filter(pk=version.pk)
-        .get()
-    )
+    version = agreement.versions.prefetch_related(*VERSION_TEXT).filter(pk=version.pk).get()
     context = {
         "agreement": agreement,
         "open_version": version,
@@ -256,9 +252,7 @@ def my_agreement_report(request, pk):
 def render_document(request, agreement, number):
     """The 協定書 of one version, printable on A4 (both parties read the same page)."""
     version = get_object_or_404(
-        agreement.versions.prefetch_related(
-            Prefetch("parties", queryset=PARTIES), Prefetch("roles", queryset=ROLES)
-        ),
+        agreement.versions.prefetch_related(*VERSION_TEXT),
         number=number,
     )
     if not can_read_version(request.user, version):

@@ -4,12 +4,12 @@ division (役割分担), the history of each step, and the progress reports (進
 Two layers, so that an amendment (変更協定) never rewrites what was signed:
 
 - ``Agreement`` is the collaboration itself: the proposal it came from, the department, the
-  form and zone, the activity fields, the lifecycle state (作成中 → CSO確認済 → 締結 → 実施中 →
-  完了) and the fiscal year it was concluded in. Lists, filters, statistics and evaluations
-  read this row; ``current_version`` points at the version in force (or at the first draft).
-- ``AgreementVersion`` is what the two sides sign: title, purpose, period, budget, clauses, the
-  items the form requires, contacts, the CSO parties (``AgreementParty``) and the role table
-  (``RoleAssignment``). Version 1 is drafted by the department, confirmed by the 管理者 of every
+  lifecycle state (作成中 → CSO確認済 → 締結 → 実施中 → 完了) and the fiscal year it was
+  concluded in; ``current_version`` points at the version in force (or at the first draft),
+  and the agreement's terms (``zone``, ``form``, ``activity_fields``) are read from it.
+- ``AgreementVersion`` is what the two sides sign, every term of it: title, purpose, period,
+  zone, form and activity fields, budget, clauses, the items the form requires, contacts, the
+  CSO parties (``AgreementParty``) and the role table (``RoleAssignment``). Version 1 is drafted by the department, confirmed by the 管理者 of every
   party CSO and concluded (締結). A change after 締結 is a new version drafted from the one in
   force; the old version stays in force until the new one is concluded, then it is kept as
   変更前 — readable by both parties, never edited or deleted.
@@ -97,7 +97,7 @@ class AgreementQuerySet(models.QuerySet):
                 "current_version__parties",
                 queryset=AgreementParty.objects.select_related("cso").order_by("-is_lead", "pk"),
             ),
-            "activity_fields",
+            "current_version__activity_fields",
         )
 
 
@@ -113,9 +113,6 @@ class Agreement(models.Model):
 
     PUBLIC_STATUSES = (Status.CONCLUDED, Status.IN_PROGRESS, Status.COMPLETED)
     AMENDABLE_STATUSES = (Status.CONCLUDED, Status.IN_PROGRESS)
-    # The agreement's own terms, shown on /projects/ and confirmed by the CSOs: editable only
-    # while 作成中. From 締結 on the agreement changes only by an amendment (a new version).
-    TERMS_FIELDS = ("zone", "form", "activity_fields")
 
     proposal = models.OneToOneField(
         "proposals.Proposal",
@@ -128,14 +125,6 @@ class Agreement(models.Model):
         verbose_name=_("県の担当部署"),
         on_delete=models.PROTECT,
         related_name="agreements",
-    )
-    zone = models.CharField(_("協働の領域"), max_length=1, choices=CollaborationZone.choices)
-    form = models.CharField(_("協働の形態"), max_length=20, choices=CollaborationForm.choices)
-    activity_fields = models.ManyToManyField(
-        "cso_registry.ActivityField",
-        verbose_name=_("活動分野"),
-        related_name="agreements",
-        blank=True,
     )
     status = models.CharField(
         _("状態"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -183,11 +172,6 @@ class Agreement(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=zone_form_condition(),
-                name="agreement_form_allowed_in_zone",
-                violation_error_message=_("この協働の領域では選べない形態です。"),
-            ),
-            models.CheckConstraint(
                 condition=Q(status__in=["draft", "confirmed"])
                 | Q(concluded_on__isnull=False, fiscal_year__isnull=False),
                 name="agreement_concluded_has_date",
@@ -207,6 +191,26 @@ class Agreement(models.Model):
     def title(self):
         return self.current_version.title if self.current_version_id else str(self.proposal)
 
+    # The terms in force: those of the current version (what the parties confirmed).
+
+    @property
+    def zone(self):
+        return self.current_version.zone
+
+    @property
+    def form(self):
+        return self.current_version.form
+
+    @property
+    def activity_fields(self):
+        return self.current_version.activity_fields
+
+    def get_zone_display(self):
+        return self.current_version.get_zone_display()
+
+    def get_form_display(self):
+        return self.current_version.get_form_display()
+
     @property
     def is_public(self):
         return self.status in self.PUBLIC_STATUSES
@@ -214,10 +218,6 @@ class Agreement(models.Model):
     @property
     def is_amendable(self):
         return self.status in self.AMENDABLE_STATUSES
-
-    @property
-    def terms_editable(self):
-        return self.status == self.Status.DRAFT
 
     def pending_version(self):
         """The amendment being drafted or confirmed, if any (never the first draft)."""
@@ -272,8 +272,11 @@ class AgreementVersion(models.Model):
         "confidentiality_clause",
         "prefecture_contact_name",
     )
-    # What an amendment copies from the version in force.
+    # What an amendment copies from the version in force (with the activity fields, the
+    # parties and the role table).
     CONTENT_FIELDS = (
+        "zone",
+        "form",
         "title",
         "purpose",
         "shared_goal",
@@ -303,6 +306,14 @@ class AgreementVersion(models.Model):
     )
 
     title = models.CharField(_("事業名"), max_length=200)
+    zone = models.CharField(_("協働の領域"), max_length=1, choices=CollaborationZone.choices)
+    form = models.CharField(_("協働の形態"), max_length=20, choices=CollaborationForm.choices)
+    activity_fields = models.ManyToManyField(
+        "cso_registry.ActivityField",
+        verbose_name=_("活動分野"),
+        related_name="agreement_versions",
+        blank=True,
+    )
     purpose = models.TextField(_("目的"))
     shared_goal = models.TextField(_("共有する目標"))
     starts_on = models.DateField(_("協働の期間（開始）"), null=True, blank=True)
@@ -385,6 +396,11 @@ class AgreementVersion(models.Model):
             models.UniqueConstraint(
                 fields=["agreement", "number"], name="agreementversion_unique_number"
             ),
+            models.CheckConstraint(
+                condition=zone_form_condition(),
+                name="agreementversion_form_allowed_in_zone",
+                violation_error_message=_("この協働の領域では選べない形態です。"),
+            ),
             models.UniqueConstraint(
                 fields=["agreement"],
                 condition=Q(status__in=["draft", "confirmed"]),
@@ -421,7 +437,7 @@ class AgreementVersion(models.Model):
         return self.status == self.Status.DRAFT
 
     def required_form_fields(self, form=None):
-        return self.FORM_REQUIREMENTS.get(form or self.agreement.form, ())
+        return self.FORM_REQUIREMENTS.get(form or self.form, ())
 
     def shown_form_fields(self, form=None):
         """The form's own items (the print and the pages show only these)."""

@@ -59,8 +59,6 @@ def make_agreement(
     agreement = Agreement.objects.create(
         proposal=proposal,
         department=department,
-        zone=zone,
-        form=form,
         status=status,
         fiscal_year=(concluded_on.year if concluded_on.month >= 4 else concluded_on.year - 1)
         if public
@@ -70,9 +68,10 @@ def make_agreement(
         completed_on=completed_on if status == Agreement.Status.COMPLETED else None,
         created_by=proposal.created_by,
     )
-    agreement.activity_fields.set(fields)
     version = AgreementVersion.objects.create(
         agreement=agreement,
+        zone=zone,
+        form=form,
         status=AgreementVersion.Status.CONCLUDED if public else AgreementVersion.Status.DRAFT,
         title=title or proposal.title,
         purpose=proposal.purpose,
@@ -83,6 +82,7 @@ def make_agreement(
         prefecture_contact_name="県 担当",
         created_by=proposal.created_by,
     )
+    version.activity_fields.set(fields)
     AgreementParty.objects.create(version=version, cso=cso, is_lead=True, contact_name="担当")
     agreement.current_version = version
     agreement.save(update_fields=["current_version"])

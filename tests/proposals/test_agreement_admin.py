@@ -126,6 +126,9 @@ def version_post_data(client, version):
             if value:
                 data[name] = "on"
             continue
+        if isinstance(value, list | tuple):  # a many-to-many field: the chosen objects
+            data[name] = [str(getattr(item, "pk", item)) for item in value]
+            continue
         data[name] = str(value)
     for formset in page.context["inline_admin_formsets"]:
         fs = formset.formset

@@ -14,7 +14,9 @@ def test_demo_has_agreements_in_every_state_and_every_form(demo):
     agreements = Agreement.objects.all()
 
     assert set(agreements.values_list("status", flat=True)) == set(Agreement.Status.values)
-    assert set(agreements.values_list("form", flat=True)) == set(CollaborationForm.values)
+    assert set(agreements.values_list("current_version__form", flat=True)) == set(
+        CollaborationForm.values
+    )
 
 
 def test_demo_agreements_are_complete_with_role_tables(demo):

@@ -207,14 +207,7 @@ def agreement_post_data(client, agreement, **changes):
     """What the agreement's admin page sends, plus ``changes`` (sent even for fields the page
     shows read-only, as a hand-made POST would)."""
     page = client.get(reverse("admin:proposals_agreement_change", args=[agreement.pk]))
-    data = {
-        "zone": agreement.zone,
-        "form": agreement.form,
-        "activity_fields": [
-            str(pk) for pk in agreement.activity_fields.values_list("pk", flat=True)
-        ],
-        "internal_note": agreement.internal_note,
-    }
+    data = {"internal_note": agreement.internal_note}
     for inline in page.context["inline_admin_formsets"]:
         formset = inline.formset
         data.update(
@@ -252,6 +245,9 @@ def agreement_at(proposal, member, promoter):
     return make
 
 
+TERMS = {"zone", "form", "activity_fields"}
+
+
 @pytest.mark.parametrize(
     "status",
     [Agreement.Status.CONCLUDED, Agreement.Status.IN_PROGRESS, Agreement.Status.COMPLETED],
@@ -260,21 +256,31 @@ def agreement_at(proposal, member, promoter):
 def test_the_terms_of_a_concluded_agreement_are_read_only_in_the_admin(
     client, agreement_at, promoter, coordinator, status, who
 ):
+    """The agreement's page has no terms to edit (they are its versions'), and the version in
+    force refuses a save: a change after 締結 is an amendment."""
     agreement = agreement_at(status)
     before = terms(agreement)
     client.force_login({"promoter": promoter, "coordinator": coordinator}[who])
     url = reverse("admin:proposals_agreement_change", args=[agreement.pk])
+    version_url = reverse(
+        "admin:proposals_agreementversion_change", args=[agreement.current_version_id]
+    )
 
     form = client.get(url).context["adminform"].form
     response = client.post(url, agreement_post_data(client, agreement, **other_terms(agreement)))
+    version_response = client.post(
+        version_url,
+        {**version_post_data(client, agreement.current_version), **other_terms(agreement)},
+    )
 
-    assert not set(Agreement.TERMS_FIELDS) & set(form.fields)
+    assert not TERMS & set(form.fields)
     assert response.status_code == 302
+    assert version_response.status_code == 403
     assert terms(agreement) == before
 
 
 @pytest.mark.parametrize("who", ["promoter", "coordinator"])
-def test_the_terms_of_an_agreement_in_draft_are_edited_in_the_admin(
+def test_the_terms_of_an_agreement_in_draft_are_edited_on_its_version(
     client, agreement_at, promoter, coordinator, who
 ):
     agreement = agreement_at(Agreement.Status.DRAFT)
@@ -282,8 +288,8 @@ def test_the_terms_of_an_agreement_in_draft_are_edited_in_the_admin(
     client.force_login({"promoter": promoter, "coordinator": coordinator}[who])
 
     response = client.post(
-        reverse("admin:proposals_agreement_change", args=[agreement.pk]),
-        agreement_post_data(client, agreement, **changes),
+        reverse("admin:proposals_agreementversion_change", args=[agreement.current_version_id]),
+        {**version_post_data(client, agreement.current_version), **changes},
     )
 
     assert response.status_code == 302
@@ -294,21 +300,15 @@ def test_the_terms_of_an_agreement_in_draft_are_edited_in_the_admin(
     )
 
 
-def test_the_service_refuses_to_open_the_terms_of_a_concluded_agreement(agreement_at, promoter):
+def test_the_service_refuses_to_open_a_concluded_version(agreement_at, promoter):
     agreement = agreement_at(Agreement.Status.DRAFT)
-    agreement_services.agreement_lock_for_edit(
-        agreement=agreement, by=promoter, changed=["activity_fields"]
-    )
+    agreement_services.version_lock_for_edit(version=agreement.current_version, by=promoter)
     agreement = agreement_at(Agreement.Status.CONCLUDED)
 
-    with pytest.raises(agreement_services.ProposalError, match="変更協定"):
-        agreement_services.agreement_lock_for_edit(
-            agreement=agreement, by=promoter, changed=["activity_fields"]
-        )
+    with pytest.raises(agreement_services.TransitionNotAllowed):
+        agreement_services.version_lock_for_edit(version=agreement.current_version, by=promoter)
     # The prefecture's internal note is not a term of the agreement.
-    agreement_services.agreement_lock_for_edit(
-        agreement=agreement, by=promoter, changed=["internal_note"]
-    )
+    agreement_services.agreement_lock_for_edit(agreement=agreement, by=promoter)
 
 
 # --- a published evaluation changes only by withdrawal ----------------------------------------

@@ -669,11 +669,12 @@ class Command(BaseCommand):
             "created_at",
             "updated_at",
         ]
-        agreement_columns = ["id", "proposal_id", "department_id", "zone", "form", "status"]
+        agreement_columns = ["id", "proposal_id", "department_id", "status"]
         agreement_columns += ["fiscal_year", "concluded_on", "started_on", "completed_on"]
         agreement_columns += ["current_version_id", "internal_note", "created_by_id"]
         agreement_columns += ["created_at", "updated_at"]
         version_columns = ["id", "agreement_id", "number", "status", "amendment_reason", "title"]
+        version_columns += ["zone", "form"]
         version_columns += ["purpose", "shared_goal", "starts_on", "ends_on", "budget_amount"]
         version_columns += ["budget_request_needed", "budget_note", "confidentiality_clause"]
         version_columns += ["other_clauses", "deliverables", "payment_note", "subsidy_amount"]
@@ -703,7 +704,7 @@ class Command(BaseCommand):
             ._meta.get_field("confidentiality_clause")
             .get_default()
         )
-        agreement_field_table = m2m_table("proposals", "Agreement", "activity_fields")
+        version_field_table = m2m_table("proposals", "AgreementVersion", "activity_fields")
         cso_ids = self.published_cso_ids or list(self.cso_ids)
         member_ids = self.member_ids
         stamp = self.now.isoformat()
@@ -715,7 +716,9 @@ class Command(BaseCommand):
             ) as versions,
             Writer(self.cursor, table("proposals", "AgreementParty"), party_columns) as parties,
             Writer(self.cursor, table("proposals", "RoleAssignment"), role_columns) as roles,
-            Writer(self.cursor, agreement_field_table, ["agreement_id", "activityfield_id"]) as afs,
+            Writer(
+                self.cursor, version_field_table, ["agreementversion_id", "activityfield_id"]
+            ) as vfs,
             Writer(
                 self.cursor, table("evaluations", "Evaluation"), evaluation_columns
             ) as evaluations,
@@ -780,8 +783,6 @@ class Command(BaseCommand):
                     agreement_id,
                     proposal_id,
                     department_id,
-                    zone,
-                    form,
                     agreement_status,
                     fiscal_year if concluded else None,
                     concluded_on.isoformat() if concluded else None,
@@ -802,6 +803,8 @@ class Command(BaseCommand):
                     version_status,
                     "",
                     title,
+                    zone,
+                    form,
                     purpose,
                     goal,
                     starts.isoformat(),
@@ -845,7 +848,7 @@ class Command(BaseCommand):
                 )
                 roles.row(version_id, 0, "参加者の募集と当日の運営", "cso", cso_id, "", None)
                 roles.row(version_id, 1, "会場の確保と広報", "prefecture", None, "", None)
-                afs.row(agreement_id, rng.choice(self.field_ids))
+                vfs.row(version_id, rng.choice(self.field_ids))
                 if agreement_status == "completed":
                     published = rng.random() < 0.6
                     evaluations.row(
@@ -899,7 +902,7 @@ class Command(BaseCommand):
             + versions.count
             + parties.count
             + roles.count
-            + afs.count
+            + vfs.count
             + evaluations.count
             + parts.count
         )
