@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.site import absolute_url
+
 
 @dataclass(frozen=True)
 class Column:
@@ -155,14 +157,10 @@ COLUMNS = [
         "url",
         _("詳細ページ"),
         _("ポータルでの団体のページ。"),
-        lambda cso, context: context["base_url"] + cso.get_absolute_url(),
+        lambda cso, context: absolute_url(cso.get_absolute_url()),
     ),
 ]
 
 
 def row_values(cso, context):
     return [column.value(cso, context) for column in COLUMNS]
-
-
-def site_base_url(request):
-    return f"{request.scheme}://{request.get_host()}"

@@ -104,7 +104,7 @@ def _export_rows(request):
     cso_filter = public_filter(request)
     if not cso_filter.is_valid():
         return CSO.objects.none(), {}
-    context = {"today": timezone.localdate(), "base_url": opendata.site_base_url(request)}
+    context = {"today": timezone.localdate()}
     return cso_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE), context
 
 

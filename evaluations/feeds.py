@@ -2,13 +2,13 @@
 
 import datetime
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Evaluation
+from kyodo_portal.site import SiteFeed
 from kyodo_portal.wareki import wareki_date
 from proposals.models import Agreement
 
@@ -24,7 +24,7 @@ def _at_noon(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
-class PublishedEvaluationsFeed(Feed):
+class PublishedEvaluationsFeed(SiteFeed):
     feed_type = Atom1Feed
     title = _("協働ポータル 公開された振り返り")
     subtitle = _("CSO と県が協働事業を一緒に振り返った結果です。")
@@ -54,7 +54,7 @@ class PublishedEvaluationsFeed(Feed):
         return item.published_at
 
 
-class ConcludedAgreementsFeed(Feed):
+class ConcludedAgreementsFeed(SiteFeed):
     """Collaborations newly concluded (締結, 実施中 or 完了), newest 締結 first."""
 
     feed_type = Atom1Feed

@@ -21,6 +21,7 @@ Each process keeps its pages in Django's default cache (local memory unless conf
 """
 
 import functools
+import hashlib
 import time
 from typing import NamedTuple
 
@@ -29,6 +30,7 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 # NUL cannot come from a form (Django refuses it) nor from escaped data, so it cannot clash.
 NONCE_PLACEHOLDER = b"\x00csp-nonce\x00"
@@ -173,6 +175,15 @@ def _serve(request, entry):
     return response
 
 
+def page_key(request):
+    """Pages are kept apart by scheme, host and language as well as path and query: what one
+    request's Host header or language produced is never served to another's."""
+    address = "|".join(
+        [request.scheme, request.get_host(), get_language() or "", request.get_full_path()]
+    )
+    return "page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
 def cache_public_page(view):
     """Serve ``view`` from the page cache to readers without a session (see the module)."""
 
@@ -184,7 +195,7 @@ def cache_public_page(view):
         version = current_version()
         if version is None:
             return view(request, *args, **kwargs)
-        key = f"page:{request.get_full_path()}"
+        key = page_key(request)
         entry = cache.get(key)
         if entry is not None and entry.version == version:
             response = _serve(request, entry)

@@ -12,10 +12,6 @@ from outreach import exports, services
 from outreach.models import Event, MunicipalContact, NewsItem, PromoterContact, Registration
 
 
-def _base_url(request):
-    return request.build_absolute_uri("/")
-
-
 class EventAdminForm(forms.ModelForm):
     class Meta:
         model = Event
@@ -126,7 +122,7 @@ class EventAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if change and "capacity" in form.changed_data:
-            promoted = services.event_fill_from_waiting_list(event=obj, base_url=_base_url(request))
+            promoted = services.event_fill_from_waiting_list(event=obj)
             if promoted:
                 self.message_user(
                     request,
@@ -155,7 +151,7 @@ class EventAdmin(admin.ModelAdmin):
             raise PermissionDenied
         for event in queryset:
             try:
-                services.event_cancel(event=event, by=request.user, base_url=_base_url(request))
+                services.event_cancel(event=event, by=request.user)
             except services.RegistrationError as error:
                 self.message_user(request, f"{event}: {error}", messages.ERROR)
             else:
@@ -170,9 +166,7 @@ class EventAdmin(admin.ModelAdmin):
             raise PermissionDenied
         total = 0
         for event in queryset:
-            total += len(
-                services.event_fill_from_waiting_list(event=event, base_url=_base_url(request))
-            )
+            total += len(services.event_fill_from_waiting_list(event=event))
         self.message_user(
             request, _("%(count)d 人が繰り上がりました。") % {"count": total}, messages.SUCCESS
         )
@@ -217,9 +211,7 @@ class RegistrationAdmin(admin.ModelAdmin):
     def cancel_registrations(self, request, queryset):
         for registration in queryset:
             try:
-                services.registration_cancel(
-                    registration=registration, by=request.user, base_url=_base_url(request)
-                )
+                services.registration_cancel(registration=registration, by=request.user)
             except services.RegistrationError as error:
                 self.message_user(request, f"{registration}: {error}", messages.ERROR)
             else:

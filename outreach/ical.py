@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
+from kyodo_portal.site import absolute_url, site_host
 from outreach.models import Event
 
 PRODID = "-//Saga Prefecture//Kyodo Portal//JA"
@@ -48,16 +49,17 @@ def _utc(value):
     return value.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _uid(event, host):
-    return f"event-{event.pk}@{host}"
+def _uid(event):
+    return f"event-{event.pk}@{site_host()}"
 
 
-def event_lines(event, *, url, host):
+def event_lines(event):
+    url = absolute_url(event.get_absolute_url())
     location = ", ".join(part for part in (event.venue, event.venue_address) if part)
     description = f"{event.get_kind_display()}\n{event.description}\n\n{url}"
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{_uid(event, host)}",
+        f"UID:{_uid(event)}",
         f"DTSTAMP:{_utc(event.updated_at or timezone.now())}",
         f"LAST-MODIFIED:{_utc(event.updated_at or timezone.now())}",
         f"DTSTART:{_utc(event.starts_at)}",
@@ -73,8 +75,8 @@ def event_lines(event, *, url, host):
     return lines
 
 
-def calendar(events, *, name, url_for, host):
-    """The text of a VCALENDAR holding ``events``; ``url_for(event)`` gives each absolute URL."""
+def calendar(events, *, name):
+    """The text of a VCALENDAR holding ``events``, linking to their pages under SITE_URL."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -85,6 +87,6 @@ def calendar(events, *, name, url_for, host):
         f"X-WR-TIMEZONE:{settings.TIME_ZONE}",
     ]
     for event in events:
-        lines += event_lines(event, url=url_for(event), host=host)
+        lines += event_lines(event)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

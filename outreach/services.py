@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyodo_portal.notifications import notify_after_commit
+from kyodo_portal.site import absolute_url
 from outreach.models import Event, Registration
 
 CONFIRM_SALT = "outreach.registration.confirm"
@@ -34,10 +35,6 @@ def cancellation_token(registration):
     return signing.dumps(
         {"registration": registration.pk, "email": registration.email}, salt=CANCEL_SALT
     )
-
-
-def _absolute(base_url, path):
-    return base_url.rstrip("/") + path
 
 
 def _lock_event(event):
@@ -69,9 +66,8 @@ def _take_seat_or_queue(event, registration, now):
         registration.waitlisted_at = now
 
 
-def _notify_registered(registration, *, base_url):
-    cancel_url = _absolute(
-        base_url,
+def _notify_registered(registration):
+    cancel_url = absolute_url(
         reverse("outreach:registration_cancel", args=[cancellation_token(registration)]),
     )
     notify_after_commit(
@@ -84,13 +80,13 @@ def _notify_registered(registration, *, base_url):
         context={
             "registration": registration,
             "event": registration.event,
-            "event_url": _absolute(base_url, registration.event.get_absolute_url()),
+            "event_url": absolute_url(registration.event.get_absolute_url()),
             "cancel_url": cancel_url,
         },
     )
 
 
-def registration_create(*, event, user, organisation="", note="", base_url):
+def registration_create(*, event, user, organisation="", note=""):
     """A logged-in person registers: a seat if one is free, else the waiting list."""
     with transaction.atomic():
         event = _lock_event(event)
@@ -113,11 +109,11 @@ def registration_create(*, event, user, organisation="", note="", base_url):
         )
         _take_seat_or_queue(event, registration, now)
         registration.save()
-        _notify_registered(registration, base_url=base_url)
+        _notify_registered(registration)
     return registration
 
 
-def registration_request_as_guest(*, event, name, email, organisation="", note="", base_url):
+def registration_request_as_guest(*, event, name, email, organisation="", note=""):
     """A guest applies without an account: nothing is reserved until they confirm by email.
 
     The answer to the guest is the same whether or not the address already has a place, so
@@ -134,7 +130,7 @@ def registration_request_as_guest(*, event, name, email, organisation="", note="
         )
         context = {
             "event": event,
-            "event_url": _absolute(base_url, event.get_absolute_url()),
+            "event_url": absolute_url(event.get_absolute_url()),
             "name": name,
         }
         if existing is not None and existing.status != Registration.Status.PENDING:
@@ -148,8 +144,7 @@ def registration_request_as_guest(*, event, name, email, organisation="", note="
         registration.note = note
         registration.status = Registration.Status.PENDING
         registration.save()
-        confirm_url = _absolute(
-            base_url,
+        confirm_url = absolute_url(
             reverse("outreach:registration_confirm", args=[confirmation_token(registration)]),
         )
         notify_after_commit(
@@ -184,7 +179,7 @@ def registration_from_token(token, *, salt, max_age=None):
     return registration
 
 
-def registration_confirm(*, token, base_url):
+def registration_confirm(*, token):
     """A guest follows the emailed link: now the seat (or waiting-list place) is taken."""
     registration = registration_from_token(token, salt=CONFIRM_SALT, max_age=CONFIRMATION_MAX_AGE)
     with transaction.atomic():
@@ -201,11 +196,11 @@ def registration_confirm(*, token, base_url):
         registration.event = event
         _take_seat_or_queue(event, registration, timezone.now())
         registration.save(update_fields=["status", "confirmed_at", "waitlisted_at"])
-        _notify_registered(registration, base_url=base_url)
+        _notify_registered(registration)
     return registration
 
 
-def registration_cancel(*, registration, by=None, base_url):
+def registration_cancel(*, registration, by=None):
     """Cancel a place; when a seat comes free, the first on the waiting list moves up.
 
     ``by`` is the logged-in person cancelling, or the organiser's staff in the admin; None
@@ -228,20 +223,20 @@ def registration_cancel(*, registration, by=None, base_url):
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
-        promoted = _promote_from_waiting_list(event, base_url=base_url) if held_seat else []
+        promoted = _promote_from_waiting_list(event) if held_seat else []
     return promoted
 
 
-def event_fill_from_waiting_list(*, event, base_url):
+def event_fill_from_waiting_list(*, event):
     """Move people up while seats are free (after a cancellation or a larger capacity)."""
     with transaction.atomic():
         event = _lock_event(event)
         if event.status != Event.Status.PUBLISHED or timezone.now() >= event.starts_at:
             return []
-        return _promote_from_waiting_list(event, base_url=base_url)
+        return _promote_from_waiting_list(event)
 
 
-def _promote_from_waiting_list(event, *, base_url):
+def _promote_from_waiting_list(event):
     free = event.capacity - _confirmed_count(event)
     if free <= 0:
         return []
@@ -262,9 +257,8 @@ def _promote_from_waiting_list(event, *, base_url):
             context={
                 "registration": registration,
                 "event": event,
-                "event_url": _absolute(base_url, event.get_absolute_url()),
-                "cancel_url": _absolute(
-                    base_url,
+                "event_url": absolute_url(event.get_absolute_url()),
+                "cancel_url": absolute_url(
                     reverse(
                         "outreach:registration_cancel", args=[cancellation_token(registration)]
                     ),
@@ -274,7 +268,7 @@ def _promote_from_waiting_list(event, *, base_url):
     return waiting
 
 
-def event_cancel(*, event, by, base_url):
+def event_cancel(*, event, by):
     """Call an announced event off and tell everyone who holds or awaits a place."""
     with transaction.atomic():
         event = _lock_event(event)
@@ -292,6 +286,6 @@ def event_cancel(*, event, by, base_url):
         notify_after_commit(
             to=recipients,
             template="event_cancelled",
-            context={"event": event, "event_url": _absolute(base_url, event.get_absolute_url())},
+            context={"event": event, "event_url": absolute_url(event.get_absolute_url())},
         )
     return event

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.syndication.views import Feed
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,15 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cso_registry.models import Municipality
+from kyodo_portal.site import SiteFeed
 from outreach import ical, services
 from outreach.filters import EventFilter
 from outreach.forms import GuestRegistrationForm, RegistrationForm
 from outreach.models import Event, MunicipalContact, NewsItem, PromoterContact, Registration
 from proposals.models import Theme
-
-
-def _base_url(request):
-    return request.build_absolute_uri("/")
 
 
 @require_safe
@@ -115,7 +111,7 @@ def event_register(request, pk):
             if not form.is_valid():
                 return _render_event(request, event, form=form, status=400)
             registration = services.registration_create(
-                event=event, user=request.user, base_url=_base_url(request), **form.cleaned_data
+                event=event, user=request.user, **form.cleaned_data
             )
             if registration.status == Registration.Status.CONFIRMED:
                 messages.success(request, _("参加のお申し込みを受け付けました。"))
@@ -131,7 +127,7 @@ def event_register(request, pk):
             if not guest_form.is_valid():
                 return _render_event(request, event, guest_form=guest_form, status=400)
             data = {k: v for k, v in guest_form.cleaned_data.items() if k != "consent"}
-            services.registration_request_as_guest(event=event, base_url=_base_url(request), **data)
+            services.registration_request_as_guest(event=event, **data)
             messages.info(
                 request,
                 _(
@@ -156,9 +152,7 @@ def event_cancel_mine(request, pk):
         Registration, event=event, user=request.user, status__in=Registration.ACTIVE_STATUSES
     )
     try:
-        services.registration_cancel(
-            registration=registration, by=request.user, base_url=_base_url(request)
-        )
+        services.registration_cancel(registration=registration, by=request.user)
         messages.success(request, _("お申し込みを取り消しました。"))
     except services.RegistrationError as error:
         messages.error(request, str(error))
@@ -173,7 +167,7 @@ def registration_confirm(request, token):
             token, salt=services.CONFIRM_SALT, max_age=services.CONFIRMATION_MAX_AGE
         )
         if request.method == "POST":
-            registration = services.registration_confirm(token=token, base_url=_base_url(request))
+            registration = services.registration_confirm(token=token)
             if registration.status == Registration.Status.CONFIRMED:
                 messages.success(request, _("参加が確定しました。確認のメールをお送りしました。"))
             else:
@@ -207,7 +201,7 @@ def registration_cancel(request, token):
     try:
         registration = services.registration_from_token(token, salt=services.CANCEL_SALT)
         if request.method == "POST":
-            services.registration_cancel(registration=registration, base_url=_base_url(request))
+            services.registration_cancel(registration=registration)
             messages.success(request, _("お申し込みを取り消しました。"))
             if registration.event.is_public:
                 return redirect(registration.event)
@@ -239,12 +233,7 @@ def _ics_response(text, filename):
 @require_safe
 def event_ics(request, pk):
     event = get_object_or_404(Event.objects.visible_to(request.user), pk=pk)
-    text = ical.calendar(
-        [event],
-        name=event.title,
-        url_for=lambda e: request.build_absolute_uri(e.get_absolute_url()),
-        host=request.get_host().split(":")[0],
-    )
+    text = ical.calendar([event], name=event.title)
     return _ics_response(text, f"event-{event.pk}.ics")
 
 
@@ -252,12 +241,7 @@ def event_ics(request, pk):
 def event_calendar(request):
     """Every public upcoming event, for subscribing in a calendar program (no login there)."""
     events = Event.objects.public().upcoming().order_by("starts_at", "pk")
-    text = ical.calendar(
-        events,
-        name=_("協働ポータル 催し・講座"),
-        url_for=lambda e: request.build_absolute_uri(e.get_absolute_url()),
-        host=request.get_host().split(":")[0],
-    )
+    text = ical.calendar(events, name=_("協働ポータル 催し・講座"))
     return _ics_response(text, "kyodo-portal-events.ics")
 
 
@@ -276,7 +260,7 @@ def news_detail(request, pk):
     return render(request, "outreach/news_detail.html", {"item": item})
 
 
-class NewsFeed(Feed):
+class NewsFeed(SiteFeed):
     feed_type = Atom1Feed
     title = gettext_lazy("協働ポータル お知らせ")
     subtitle = gettext_lazy("佐賀県 県民協働課からのお知らせと広報です。")

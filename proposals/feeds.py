@@ -1,12 +1,12 @@
-from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal.site import SiteFeed
 from proposals.models import Theme
 
 
-class OpenThemesFeed(Feed):
+class OpenThemesFeed(SiteFeed):
     """Themes open for proposals now, newest first (Atom)."""
 
     feed_type = Atom1Feed

@@ -21,3 +21,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Templates used only by tests (for example a sample email).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
+# Mail, feeds and calendars link to SITE_URL (never to the request's host): the test client's.
+SITE_URL = os.environ.get("SITE_URL") or "http://testserver"

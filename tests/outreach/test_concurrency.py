@@ -33,7 +33,7 @@ def test_two_people_taking_the_last_seat_at_once_one_gets_it_the_other_waits(mon
     def register(user):
         try:
             barrier.wait()
-            services.registration_create(event=event, user=user, base_url="http://testserver/")
+            services.registration_create(event=event, user=user)
         except Exception as error:
             errors.append(error)
         finally:

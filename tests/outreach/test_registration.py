@@ -25,7 +25,7 @@ def link_in(message, name):
 def test_logged_in_person_gets_a_seat_while_seats_are_free():
     event = EventFactory(capacity=2)
 
-    registration = services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+    registration = services.registration_create(event=event, user=UserFactory())
 
     assert registration.status == Registration.Status.CONFIRMED
     assert event.seats_left() == 1
@@ -34,9 +34,9 @@ def test_logged_in_person_gets_a_seat_while_seats_are_free():
 @pytest.mark.django_db
 def test_when_the_event_is_full_the_next_person_goes_on_the_waiting_list():
     event = EventFactory(capacity=1)
-    services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+    services.registration_create(event=event, user=UserFactory())
 
-    second = services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+    second = services.registration_create(event=event, user=UserFactory())
 
     assert second.status == Registration.Status.WAITLISTED
     assert second.waitlisted_at is not None
@@ -47,24 +47,21 @@ def test_when_the_event_is_full_the_next_person_goes_on_the_waiting_list():
 def test_registering_twice_is_refused_and_adds_nothing():
     event = EventFactory()
     user = UserFactory()
-    services.registration_create(event=event, user=user, base_url=BASE)
+    services.registration_create(event=event, user=user)
 
     with pytest.raises(services.RegistrationError, match="すでに申し込まれています"):
-        services.registration_create(event=event, user=user, base_url=BASE)
+        services.registration_create(event=event, user=user)
     assert event.registrations.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
 def test_cancellation_moves_the_first_on_the_waiting_list_up_and_tells_them():
     event = EventFactory(capacity=1)
-    first = services.registration_create(event=event, user=UserFactory(), base_url=BASE)
-    waiting = [
-        services.registration_create(event=event, user=UserFactory(), base_url=BASE)
-        for _ in range(2)
-    ]
+    first = services.registration_create(event=event, user=UserFactory())
+    waiting = [services.registration_create(event=event, user=UserFactory()) for _ in range(2)]
     mail.outbox.clear()
 
-    promoted = services.registration_cancel(registration=first, by=first.user, base_url=BASE)
+    promoted = services.registration_cancel(registration=first, by=first.user)
 
     assert [r.pk for r in promoted] == [waiting[0].pk]
     statuses = dict(event.registrations.values_list("pk", "status"))
@@ -81,11 +78,11 @@ def test_cancellation_moves_the_first_on_the_waiting_list_up_and_tells_them():
 @pytest.mark.django_db
 def test_cancelling_a_waiting_list_place_promotes_nobody():
     event = EventFactory(capacity=1)
-    services.registration_create(event=event, user=UserFactory(), base_url=BASE)
-    second = services.registration_create(event=event, user=UserFactory(), base_url=BASE)
-    third = services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+    services.registration_create(event=event, user=UserFactory())
+    second = services.registration_create(event=event, user=UserFactory())
+    third = services.registration_create(event=event, user=UserFactory())
 
-    promoted = services.registration_cancel(registration=second, by=second.user, base_url=BASE)
+    promoted = services.registration_cancel(registration=second, by=second.user)
 
     assert promoted == []
     third.refresh_from_db()
@@ -95,10 +92,10 @@ def test_cancelling_a_waiting_list_place_promotes_nobody():
 @pytest.mark.django_db
 def test_someone_else_cannot_cancel_my_place():
     event = EventFactory()
-    mine = services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+    mine = services.registration_create(event=event, user=UserFactory())
 
     with pytest.raises(services.RegistrationError):
-        services.registration_cancel(registration=mine, by=UserFactory(), base_url=BASE)
+        services.registration_cancel(registration=mine, by=UserFactory())
     mine.refresh_from_db()
     assert mine.status == Registration.Status.CONFIRMED
 
@@ -106,13 +103,13 @@ def test_someone_else_cannot_cancel_my_place():
 @pytest.mark.django_db
 def test_cancelling_after_the_start_is_refused():
     event = EventFactory()
-    mine = services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+    mine = services.registration_create(event=event, user=UserFactory())
     Event.objects.filter(pk=event.pk).update(
         starts_at=timezone.now() - datetime.timedelta(minutes=5)
     )
 
     with pytest.raises(services.RegistrationError, match="開始後"):
-        services.registration_cancel(registration=mine, by=mine.user, base_url=BASE)
+        services.registration_cancel(registration=mine, by=mine.user)
 
 
 @pytest.mark.django_db
@@ -133,7 +130,7 @@ def test_raising_the_capacity_fills_seats_from_the_waiting_list_in_order():
     )
     Event.objects.filter(pk=event.pk).update(capacity=2)
 
-    promoted = services.event_fill_from_waiting_list(event=event, base_url=BASE)
+    promoted = services.event_fill_from_waiting_list(event=event)
 
     assert [r.pk for r in promoted] == [earlier.pk]
     later.refresh_from_db()
@@ -156,7 +153,7 @@ def test_registration_is_refused_when_the_event_does_not_take_it(changes, messag
     event = EventFactory(**changes)
 
     with pytest.raises(services.RegistrationError, match=message):
-        services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+        services.registration_create(event=event, user=UserFactory())
     assert not event.registrations.exists()
 
 
@@ -165,14 +162,12 @@ def test_staff_training_takes_staff_only():
     event = EventFactory(kind=Event.Kind.STAFF_TRAINING)
 
     with pytest.raises(services.RegistrationError, match="県職員のみ"):
-        services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+        services.registration_create(event=event, user=UserFactory())
     with pytest.raises(services.RegistrationError, match="県職員のみ"):
         services.registration_request_as_guest(
-            event=event, name="外部 太郎", email="guest@example.jp", base_url=BASE
+            event=event, name="外部 太郎", email="guest@example.jp"
         )
-    staff = services.registration_create(
-        event=event, user=UserFactory(is_staff=True), base_url=BASE
-    )
+    staff = services.registration_create(event=event, user=UserFactory(is_staff=True))
     assert staff.status == Registration.Status.CONFIRMED
 
 
@@ -218,13 +213,11 @@ def test_guest_registration_holds_no_seat_until_the_emailed_link_is_confirmed(cl
 def test_guest_confirmation_after_the_event_filled_up_lands_on_the_waiting_list():
     event = EventFactory(capacity=1)
     pending = services.registration_request_as_guest(
-        event=event, name="外部 花子", email="hanako@example.jp", base_url=BASE
+        event=event, name="外部 花子", email="hanako@example.jp"
     )
-    services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+    services.registration_create(event=event, user=UserFactory())
 
-    confirmed = services.registration_confirm(
-        token=services.confirmation_token(pending), base_url=BASE
-    )
+    confirmed = services.registration_confirm(token=services.confirmation_token(pending))
 
     assert confirmed.status == Registration.Status.WAITLISTED
 
@@ -233,7 +226,7 @@ def test_guest_confirmation_after_the_event_filled_up_lands_on_the_waiting_list(
 def test_an_expired_confirmation_link_is_refused_and_changes_nothing(client, monkeypatch):
     event = EventFactory()
     pending = services.registration_request_as_guest(
-        event=event, name="外部 花子", email="hanako@example.jp", base_url=BASE
+        event=event, name="外部 花子", email="hanako@example.jp"
     )
     token = services.confirmation_token(pending)
     later = timezone.now() + services.CONFIRMATION_MAX_AGE + datetime.timedelta(minutes=1)
@@ -251,7 +244,7 @@ def test_an_expired_confirmation_link_is_refused_and_changes_nothing(client, mon
 def test_a_tampered_confirmation_link_is_refused(client):
     event = EventFactory()
     pending = services.registration_request_as_guest(
-        event=event, name="外部 花子", email="hanako@example.jp", base_url=BASE
+        event=event, name="外部 花子", email="hanako@example.jp"
     )
     token = services.confirmation_token(pending)
 
@@ -301,10 +294,10 @@ def test_guest_form_requires_consent_and_a_valid_email(client):
 def test_guest_cancels_with_the_emailed_link_and_the_seat_moves_on(client):
     event = EventFactory(capacity=1)
     guest = services.registration_request_as_guest(
-        event=event, name="外部 花子", email="hanako@example.jp", base_url=BASE
+        event=event, name="外部 花子", email="hanako@example.jp"
     )
-    services.registration_confirm(token=services.confirmation_token(guest), base_url=BASE)
-    waiting = services.registration_create(event=event, user=UserFactory(), base_url=BASE)
+    services.registration_confirm(token=services.confirmation_token(guest))
+    waiting = services.registration_create(event=event, user=UserFactory())
     cancel_path = link_in(mail.outbox[1], "registration_cancel")
 
     client.post(cancel_path)
@@ -329,10 +322,10 @@ def test_event_cancel_tells_everyone_with_a_place(django_capture_on_commit_callb
     RegistrationFactory(event=event, email="c@example.jp", status=Registration.Status.CANCELLED)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.event_cancel(event=event, by=None, base_url=BASE)
+        services.event_cancel(event=event, by=None)
 
     event.refresh_from_db()
     assert event.status == Event.Status.CANCELLED
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.jp", "b@example.jp"]
     with pytest.raises(services.RegistrationError):
-        services.event_cancel(event=event, by=None, base_url=BASE)
+        services.event_cancel(event=event, by=None)
