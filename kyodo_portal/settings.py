@@ -272,6 +272,17 @@ LOGGING = {
     },
 }
 
+# Limits on what anonymous and new people can make the portal do: send mail, create records
+# (kyodo_portal/throttle.py). Per client address ("…:ip") and per target mail address ("…:email").
+THROTTLE_RATES = {
+    "guest_registration:ip": "20/h",
+    "guest_registration:email": "3/h",
+    "signup:ip": "10/h",
+    "signup:email": "3/h",
+    "join_request:user": "10/d",
+    "join_request:ip": "30/h",
+}
+
 # Uploads (kyodo_portal/uploads.py): confidential attachments live outside MEDIA_ROOT and are
 # only handed out by permission-checked download views; UPLOAD_MAX_BYTES limits each file.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
