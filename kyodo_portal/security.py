@@ -1,10 +1,11 @@
-"""Login security: the client address behind a proxy, and a log line for every failed login.
+"""Login security: the client address behind proxies, and a log line for every failed login.
 
 Refused accesses (403 and 404) are logged by Django's ``django.request`` logger at WARNING;
 failed logins are logged here (the address tried and the client IP, never the password) and
 counted by django-axes, which locks the pair out for ``AXES_COOLOFF_TIME``.
 """
 
+import ipaddress
 import logging
 
 from django.conf import settings
@@ -15,17 +16,54 @@ logger = logging.getLogger("kyodo_portal.security")
 
 
 def client_ip(request):
-    """REMOTE_ADDR, or behind our TLS proxy (BEHIND_TLS_PROXY=1) the address it appended last.
+    """The address of the client, counting ``TRUSTED_PROXY_COUNT`` proxies of our own in front.
 
-    Only the right-most X-Forwarded-For entry is written by our own proxy; the ones before it
-    come from the client and are not trusted.
+    Each of our proxies appends to X-Forwarded-For the address it received the request from, so
+    the header reads ``[whatever the client sent…], client, proxy 1, …, proxy N-1`` and
+    REMOTE_ADDR is proxy N. A client can write anything on the left of what our proxies append,
+    never on its right; so the client is the N-th entry from the right, and entries further left
+    are never believed, however many there are.
+
+    - 0 (the default): no proxy; REMOTE_ADDR is the client and the header is ignored entirely.
+    - The header has fewer than N entries: the request skipped a proxy (a health check, a
+      request from inside); the left-most entry is the farthest address a proxy of ours saw.
+      This gives a client nothing the rule above does not: one that can skip a proxy can also
+      pad the header to N entries.
+    - An entry that is no IP address (``unknown``, garbage) is passed over towards the right,
+      towards our own proxies, never towards the client's side. A port is dropped.
+
+    The count must match the deployment exactly, and the application must be reachable only
+    through these proxies: set too high, the client chooses its address; set too low, everyone
+    shares a proxy's address (and its lock-out).
     """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
+    remote_addr = _ip_address(request.META.get("REMOTE_ADDR", "")) or ""
+    trusted_proxies = settings.TRUSTED_PROXY_COUNT
+    if trusted_proxies < 1:
+        return remote_addr
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in hops[max(len(hops) - trusted_proxies, 0) :]:
+        address = _ip_address(hop)
+        if address:
+            return address
+    return remote_addr
+
+
+def _ip_address(text):
+    """``text`` as a normalised IP address (``192.0.2.1:443`` and ``[2001:db8::1]:443`` lose the
+    port), or None when it is none."""
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if getattr(address, "scope_id", None):
+        return None
+    return str(address)
 
 
 @receiver(user_login_failed, dispatch_uid="kyodo_portal.security.log_failed_login")

@@ -22,6 +22,17 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default, minimum=0):
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(
+            f"環境変数 {name} には {minimum} 以上の整数を設定してください (いまの値: {value!r})。"
+        )
+    return int(value)
+
+
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -241,6 +252,9 @@ AXES_USERNAME_CALLABLE = "kyodo_portal.security.login_username"
 AXES_ENABLE_ADMIN = True
 # Failures are logged by kyodo_portal.security (one line each); axes itself stays quiet.
 AXES_VERBOSE = env_bool("AXES_VERBOSE")
+# How many of our own proxies append to X-Forwarded-For (kyodo_portal.security.client_ip); 0: the
+# header is ignored. BEHIND_TLS_PROXY alone keeps its old meaning of one trusted proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("BEHIND_TLS_PROXY") else 0)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=True)
