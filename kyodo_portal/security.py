@@ -1,16 +1,24 @@
-"""Login security: the client address behind proxies, and a log line for every failed login.
+"""Login security: the client address behind proxies, lock-out beyond one address from one IP,
+and a log line for every failed login.
 
 Refused accesses (403 and 404) are logged by Django's ``django.request`` logger at WARNING;
 failed logins are logged here (the address tried and the client IP, never the password) and
 counted by django-axes, which locks the pair out for ``AXES_COOLOFF_TIME``.
+``LoginLockoutHandler`` adds the limits per IP and per address over the same records.
 """
 
 import ipaddress
 import logging
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username, get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models import Sum
 from django.dispatch import receiver
+from django.shortcuts import render
 
 logger = logging.getLogger("kyodo_portal.security")
 
@@ -64,6 +72,107 @@ def _ip_address(text):
     if getattr(address, "scope_id", None):
         return None
     return str(address)
+
+
+class LockedOut:
+    """Why a login is refused: shown on the lock-out page and logged."""
+
+    ADDRESS = "address"  # this address (from this IP, or from many IPs)
+    NETWORK = "network"  # this IP, for every address
+
+
+class LoginLockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler, with two limits besides the one per (address, IP).
+
+    Axes counts the failures of each (address, IP) pair within the cool-off. From the same
+    records this handler also refuses an IP that failed LOGIN_FAILURE_LIMIT_PER_IP times over
+    any addresses (password spraying), and an address that failed LOGIN_FAILURE_LIMIT_PER_EMAIL
+    times from any IPs (distributed guessing). Axes itself cannot do this: with several lockout
+    parameters it compares the largest of their counts with one AXES_FAILURE_LIMIT, which would
+    lock an office sharing one NAT address out after five failures of any of its people; and
+    its reset on success would delete every failure of the IP.
+
+    Each pair adds at most AXES_FAILURE_LIMIT to the wider counts: one person retrying a locked
+    address cannot lock out the office that shares their IP, and one IP cannot lock an address
+    out for everyone. A success deletes that pair's failures only (AXES_RESET_ON_SUCCESS): they
+    were that person's own typos. The failures against other addresses stay, so signing in to
+    an account of one's own does not reset a spray. The limits ease as the failures age past
+    the cool-off, as axes' own does; the counts live in the database, shared by every process.
+    """
+
+    def is_locked(self, request, credentials=None):
+        if super().is_locked(request, credentials):
+            request.login_locked_out = LockedOut.ADDRESS
+            return True
+        reason, _count, _limit = self.wider_lockout(request, credentials)
+        if reason:
+            request.login_locked_out = reason
+        return reason is not None
+
+    def user_login_failed(self, sender, credentials, request=None, **kwargs):
+        super().user_login_failed(sender, credentials, request, **kwargs)
+        if request is None or request.axes_locked_out or self.is_whitelisted(request, credentials):
+            return
+        reason, count, limit = self.wider_lockout(request, credentials)
+        if reason is None:
+            return
+        request.axes_locked_out = True
+        request.axes_credentials = credentials
+        request.login_locked_out = reason
+        logger.warning(
+            "ログイン一時停止（%s からの失敗 %d 回、上限 %d）: %s (IP %s)",
+            "同じ IP" if reason == LockedOut.NETWORK else "多くの IP",
+            count,
+            limit,
+            get_client_username(request, credentials),
+            request.axes_ip_address or "-",
+        )
+
+    def wider_lockout(self, request, credentials):
+        """(reason, failures, limit) of the first wider limit reached, or (None, None, None)."""
+        if not settings.AXES_LOCK_OUT_AT_FAILURE:
+            return None, None, None
+        ip_address = request.axes_ip_address
+        if ip_address:
+            limit = settings.LOGIN_FAILURE_LIMIT_PER_IP
+            count = self.capped_failures(request, credentials, "username", ip_address=ip_address)
+            if count >= limit:
+                return LockedOut.NETWORK, count, limit
+        username = get_client_username(request, credentials)
+        if username:
+            limit = settings.LOGIN_FAILURE_LIMIT_PER_EMAIL
+            count = self.capped_failures(request, credentials, "ip_address", username=username)
+            if count >= limit:
+                return LockedOut.ADDRESS, count, limit
+        return None, None, None
+
+    def capped_failures(self, request, credentials, per, **match):
+        """Failures within the cool-off matching ``match``, each ``per`` value (address or IP)
+        adding at most the failure limit of one pair."""
+        cap = get_failure_limit(request, credentials)
+        failures = (
+            AccessAttempt.objects.filter(attempt_time__gte=get_cool_off_threshold(request), **match)
+            .values(per)
+            .annotate(failures=Sum("failures_since_start"))
+            .values_list("failures", flat=True)
+        )
+        return sum(min(count, cap) for count in failures)
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The lock-out page (AXES_LOCKOUT_CALLABLE): which lock, and when to try again."""
+    cool_off_seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    response = render(
+        request,
+        settings.AXES_LOCKOUT_TEMPLATE,
+        {
+            "reason": getattr(request, "login_locked_out", LockedOut.ADDRESS),
+            "minutes": max(cool_off_seconds // 60, 1),
+        },
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    response["Retry-After"] = str(cool_off_seconds)
+    return response
 
 
 @receiver(user_login_failed, dispatch_uid="kyodo_portal.security.log_failed_login")

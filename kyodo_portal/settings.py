@@ -241,11 +241,19 @@ OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", default=not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
 # Login lock-out (django-axes): AXES_FAILURE_LIMIT failures for one address from one IP lock that
 # pair out for AXES_COOLOFF_MINUTES, after which it unlocks by itself; a success resets the count.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Two wider limits over the same records and cool-off (kyodo_portal.security.LoginLockoutHandler):
+# many addresses from one IP (password spraying) and one address from many IPs. Each (address,
+# IP) pair adds at most AXES_FAILURE_LIMIT, so one person retrying cannot lock out their office.
+AXES_HANDLER = "kyodo_portal.security.LoginLockoutHandler"
+LOGIN_FAILURE_LIMIT_PER_IP = env_int("LOGIN_FAILURE_LIMIT_PER_IP", 25, minimum=1)
+LOGIN_FAILURE_LIMIT_PER_EMAIL = env_int("LOGIN_FAILURE_LIMIT_PER_EMAIL", 20, minimum=1)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "kyodo_portal.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 AXES_CLIENT_IP_CALLABLE = "kyodo_portal.security.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "kyodo_portal.security.login_username"

@@ -1,5 +1,6 @@
 """Login: lock-out with an automatic cool-off, a new session at login, deactivated users lose
-their sessions, sessions expire, failed logins are logged, two-factor login for the admin."""
+their sessions, sessions expire, failed logins are logged, two-factor login for the admin.
+Many addresses from one IP and one address from many IPs: test_lockout_spraying.py."""
 
 import logging
 import re
@@ -43,6 +44,8 @@ def test_repeated_failures_lock_the_account_out_and_the_right_password_is_then_r
 
     assert response.status_code == 429
     assert "ログインを一時的に止めています" in response.text
+    assert "このメールアドレスでのログインの失敗が続いた" in response.text
+    assert response["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     # While locked out even the right password does not sign in.
     response = login(client, user.email)
     assert response.status_code == 429
