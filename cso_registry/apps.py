@@ -9,4 +9,14 @@ class CsoRegistryConfig(AppConfig):
     def ready(self):
         from kyodo_portal import page_cache
 
-        page_cache.watch_app(self, internal=["CSOHistoryEntry", "Membership"])
+        page_cache.watch_app(
+            self,
+            internal=["CSOHistoryEntry", "Membership"],
+            # Only published CSOs (and their survey answers) are on public pages; the date a
+            # verification reminder went out is shown nowhere.
+            shown={
+                "CSO": lambda cso: cso.is_public,
+                "SurveyAnswer": lambda answer: answer.cso.is_public,
+            },
+            private={"CSO": ["verification_reminded_on"]},
+        )

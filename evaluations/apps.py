@@ -9,7 +9,11 @@ class EvaluationsConfig(AppConfig):
     def ready(self):
         from kyodo_portal import page_cache
 
-        page_cache.watch_app(self, internal=["EvaluationPart", "EvaluationTransition"])
+        page_cache.watch_app(
+            self,
+            internal=["EvaluationPart", "EvaluationTransition"],
+            shown={"Evaluation": lambda evaluation: evaluation.is_published},
+        )
 
         from cso_registry.sections import register_detail_section
         from evaluations.sections import cso_track_record

@@ -7,11 +7,15 @@ again until public data changes. Three rules keep it correct:
   cache, and only a 200 response that set no cookie and used no CSRF token is stored. Signed-in
   people always get a freshly rendered page.
 - Every cached page belongs to a version of the public data (``PublicDataVersion``, one row in
-  the database, so every worker process sees the same number). A save or deletion of a watched
-  model bumps the version after its transaction commits, and all pages rendered before are no
-  longer served. Apps declare their watched models in their ``ready()`` (``watch_app``); a
+  the database, so every worker process sees the same number). A change of something a public
+  page shows bumps the version after its transaction commits, and all pages rendered before are
+  no longer served. Apps declare their watched models in their ``ready()`` (``watch_app``); a
   model of a watched app is watched unless it is listed as internal, so a new model is safe by
-  default. ``public_data_changed()`` is for bulk ``QuerySet.update()`` calls, which send no
+  default. A model may say which of its rows public pages show (``shown``: a draft, a pending
+  registration, an unpublished CSO are not) and which fields they never show (``private``: a
+  reminder date): a change of anything else — and a row leaving public view — retires pages,
+  nothing else does, so no anonymous request, draft or daily job can flush every worker's
+  cache. ``public_data_changed()`` is for bulk ``QuerySet.update()`` calls, which send no
   signal. PAGE_CACHE_SECONDS also bounds the age of any page (pages that depend on the clock,
   such as "open now" or news with a future publication time, catch up within it).
 - The Content-Security-Policy nonce is per request: a stored page holds a placeholder where the
@@ -28,7 +32,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -86,39 +90,83 @@ def public_data_changed(using=DEFAULT_DB_ALIAS):
         transaction.on_commit(_bump, using=using)
 
 
-def _changed(sender, instance=None, using=DEFAULT_DB_ALIAS, when=None, **kwargs):
-    if kwargs.get("raw"):  # loaddata
-        return
-    if when is not None and instance is not None and not when(instance):
-        return
-    public_data_changed(using)
+WAS_SHOWN = "_page_cache_was_shown"
 
 
-def watch(model, when=None):
-    """Bump the version when ``model`` is saved or deleted (and ``when(instance)`` holds)."""
-    receiver = functools.partial(_changed, when=when)
+def _before_save(sender, instance, raw=False, shown=None, **kwargs):
+    """A row that public pages do not show as saved now may have been shown until now (hidden,
+    withdrawn, cancelled): read what it was, once, before it is overwritten."""
+    if raw or instance._state.adding or instance.pk is None or shown(instance):
+        return
+    before = sender._base_manager.filter(pk=instance.pk).first()
+    setattr(instance, WAS_SHOWN, before is not None and shown(before))
+
+
+def _saved(sender, instance, raw=False, update_fields=None, shown=None, private=(), **kwargs):
+    if raw:  # loaddata
+        return
+    if update_fields and set(update_fields) <= set(private):
+        return
+    was_shown = instance.__dict__.pop(WAS_SHOWN, False)
+    if shown is None or shown(instance) or was_shown:
+        public_data_changed(kwargs.get("using", DEFAULT_DB_ALIAS))
+
+
+def _deleted(sender, instance, shown=None, **kwargs):
+    if shown is None or shown(instance):
+        public_data_changed(kwargs.get("using", DEFAULT_DB_ALIAS))
+
+
+def _relation_changed(sender, instance, model=None, shown=None, watched=None, **kwargs):
+    if kwargs.get("action", "").startswith("pre_"):
+        return
+    if shown is not None and isinstance(instance, watched) and not shown(instance):
+        return
+    public_data_changed(kwargs.get("using", DEFAULT_DB_ALIAS))
+
+
+def watch(model, shown=None, private=()):
+    """Retire cached pages when ``model`` changes something public pages show: any save or
+    deletion, or — with ``shown(instance)`` — of a row that is or was shown, and not a save of
+    ``private`` fields only (``update_fields``)."""
     uid = f"page_cache:{model._meta.label}"
-    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
-    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+    if shown is not None:
+        pre_save.connect(
+            functools.partial(_before_save, shown=shown), sender=model, weak=False, dispatch_uid=uid
+        )
+    post_save.connect(
+        functools.partial(_saved, shown=shown, private=private),
+        sender=model,
+        weak=False,
+        dispatch_uid=uid,
+    )
+    post_delete.connect(
+        functools.partial(_deleted, shown=shown), sender=model, weak=False, dispatch_uid=uid
+    )
     for m2m in model._meta.local_many_to_many:
         m2m_changed.connect(
-            receiver, sender=m2m.remote_field.through, weak=False, dispatch_uid=f"{uid}.{m2m.name}"
+            functools.partial(_relation_changed, shown=shown, watched=model),
+            sender=m2m.remote_field.through,
+            weak=False,
+            dispatch_uid=f"{uid}.{m2m.name}",
         )
 
 
-def watch_app(app_config, internal=(), when=None):
+def watch_app(app_config, internal=(), shown=None, private=None):
     """Watch every model of the app except those named in ``internal`` (never on a public page).
 
-    ``when`` maps a model name to a predicate on the instance: a change that fails it is not
-    public (e.g. saving a proposal that is still a draft).
+    ``shown`` maps a model name to a predicate on the instance — whether public pages show the
+    row as it stands (a draft proposal, a pending registration: no); ``private`` maps a model
+    name to the fields public pages never show (a save of only those retires nothing).
     """
-    when = when or {}
-    unknown = (set(internal) | set(when)) - {m.__name__ for m in app_config.get_models()}
+    shown, private = shown or {}, private or {}
+    names = {m.__name__ for m in app_config.get_models()}
+    unknown = (set(internal) | set(shown) | set(private)) - names
     if unknown:
         raise LookupError(f"{app_config.label}: no such model {sorted(unknown)}")
     for model in app_config.get_models():
         if model.__name__ not in internal:
-            watch(model, when=when.get(model.__name__))
+            watch(model, shown=shown.get(model.__name__), private=private.get(model.__name__, ()))
 
 
 class _Entry(NamedTuple):

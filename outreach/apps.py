@@ -9,4 +9,16 @@ class OutreachConfig(AppConfig):
     def ready(self):
         from kyodo_portal import page_cache
 
-        page_cache.watch_app(self)
+        page_cache.watch_app(
+            self,
+            # A registration counts on public pages (the seats left) once it holds or awaits a
+            # place at a public event; a guest's unconfirmed one does not.
+            shown={
+                "Event": lambda event: event.is_public,
+                "Registration": lambda registration: (
+                    registration.holds_or_awaits_a_place and registration.event.is_public
+                ),
+                "NewsItem": lambda item: item.is_published,
+                "PromoterContact": lambda contact: contact.is_listed,
+            },
+        )

@@ -236,6 +236,11 @@ class Registration(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
     @property
+    def holds_or_awaits_a_place(self):
+        """Confirmed or on the waiting list: counted in the seats a public page shows."""
+        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED)
+
+    @property
     def is_guest(self):
         return self.user_id is None
 

@@ -23,6 +23,15 @@ class ProposalsConfig(AppConfig):
             ],
             # Public pages show proposals only once decided (合意 in its agreement, 合意 and
             # 不採択 in /stats/), and a decision is final: drafts, submissions and
-            # consultation change nothing public.
-            when={"Proposal": lambda proposal: proposal.status in proposal.DECIDED_STATUSES},
+            # consultation change nothing public. Agreements from 締結 on, with the version in
+            # force (and those it replaced); never a draft or an open amendment.
+            shown={
+                "Theme": lambda theme: theme.status in theme.PUBLIC_STATUSES,
+                "Proposal": lambda proposal: proposal.status in proposal.DECIDED_STATUSES,
+                "Agreement": lambda agreement: agreement.is_public,
+                "AgreementVersion": lambda version: version.is_public,
+                "AgreementParty": lambda party: party.version.is_public,
+                "RoleAssignment": lambda role: role.version.is_public,
+                "ProgressReport": lambda report: report.is_public and report.agreement.is_public,
+            },
         )

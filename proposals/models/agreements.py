@@ -429,6 +429,15 @@ class AgreementVersion(models.Model):
         return self.number > 1
 
     @property
+    def is_public(self):
+        """In force (締結) or replaced by an amendment (変更前) — of an agreement the public
+        sees; never a draft, an open amendment or a withdrawn one."""
+        return (
+            self.status in (self.Status.CONCLUDED, self.Status.SUPERSEDED)
+            and self.agreement.is_public
+        )
+
+    @property
     def is_open(self):
         return self.status in self.OPEN_STATUSES
 

@@ -115,7 +115,7 @@ def current_fiscal_year():
 class ThemeQuerySet(models.QuerySet):
     def public(self):
         """Themes anyone may open: published ones and archived ones (kept for the record)."""
-        return self.filter(status__in=[Theme.Status.PUBLISHED, Theme.Status.ARCHIVED])
+        return self.filter(status__in=Theme.PUBLIC_STATUSES)
 
     def listed(self):
         return self.filter(status=Theme.Status.PUBLISHED)
@@ -140,6 +140,9 @@ class Theme(models.Model):
         DRAFT = "draft", _("準備中")
         PUBLISHED = "published", _("公開")
         ARCHIVED = "archived", _("掲載終了")
+
+    # Anyone may open these (掲載終了 themes stay for the record).
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.ARCHIVED)
 
     department = models.ForeignKey(
         "kyodo_portal.Department",
