@@ -20,7 +20,9 @@ from cso_registry.access import admin_csos, member_csos, membership_of
 from cso_registry.forms import CSOProfileForm, JoinSearchForm, SignupForm, SurveyAnswerForm
 from cso_registry.models import CSO, Membership, SurveyAnswer
 from cso_registry.normalize import search_variants
+from kyodo_portal import throttle
 from kyodo_portal.access import is_verified_staff
+from kyodo_portal.security import client_ip
 
 HISTORY_PAGE_SIZE = 100
 
@@ -45,6 +47,8 @@ def _refuse(request, error):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("account:home")
+    if request.method == "POST" and not throttle.hit("signup:ip", client_ip(request)):
+        return throttle.too_many_requests(request, "signup:ip")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = services.account_signup(
@@ -344,6 +348,12 @@ def cso_join(request):
 @require_POST
 def cso_join_request(request, pk):
     cso = get_object_or_404(CSO.objects.public(), pk=pk)
+    for scope, value in (
+        ("join_request:ip", client_ip(request)),
+        ("join_request:user", request.user.pk),
+    ):
+        if not throttle.hit(scope, value):
+            return throttle.too_many_requests(request, scope)
     try:
         services.membership_request(cso=cso, user=request.user)
     except services.CSORegistryError as error:

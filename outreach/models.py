@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -179,6 +181,8 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("取消")
 
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED, Status.WAITLISTED)
+    # A guest's confirmation link is valid this long; after that they apply again.
+    CONFIRMATION_MAX_AGE = datetime.timedelta(hours=48)
 
     event = models.ForeignKey(
         Event, verbose_name=_("催し"), on_delete=models.PROTECT, related_name="registrations"
@@ -234,6 +238,10 @@ class Registration(models.Model):
     @property
     def is_active(self):
         return self.status in self.ACTIVE_STATUSES
+
+    def confirmation_expired(self, now=None):
+        """A guest's request whose emailed link has expired (it confirms nothing any more)."""
+        return self.created_at + self.CONFIRMATION_MAX_AGE < (now or timezone.now())
 
     @property
     def holds_or_awaits_a_place(self):

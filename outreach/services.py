@@ -5,22 +5,20 @@ people taking the last seat at the same moment cannot both get it, and a cancell
 moves the next person on the waiting list up within the same transaction.
 """
 
-import datetime
-
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kyodo_portal import throttle
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.site import absolute_url
 from outreach.models import Event, Registration
 
 CONFIRM_SALT = "outreach.registration.confirm"
 CANCEL_SALT = "outreach.registration.cancel"
-# A guest's confirmation link is valid this long; after that they apply again.
-CONFIRMATION_MAX_AGE = datetime.timedelta(hours=48)
+CONFIRMATION_MAX_AGE = Registration.CONFIRMATION_MAX_AGE
 
 
 class RegistrationError(Exception):
@@ -116,13 +114,20 @@ def registration_create(*, event, user, organisation="", note=""):
 def registration_request_as_guest(*, event, name, email, organisation="", note=""):
     """A guest applies without an account: nothing is reserved until they confirm by email.
 
-    The answer to the guest is the same whether or not the address already has a place, so
-    that nobody can find out from the form who takes part; the mail tells the owner instead.
+    The answer to the guest is the same whether or not the address already has a place or a
+    request awaiting confirmation, so that nobody can find out from the form who takes part;
+    the mail tells the owner instead. A request awaiting confirmation is never overwritten by
+    another (its link would confirm what someone else typed): the address gets a notice. The
+    mails go to an address nobody has confirmed yet, so they carry nothing the requester typed.
+    Each address receives at most the ``guest_registration:email`` rate of these mails;
+    beyond it the request is dropped, with the same answer.
     """
     email = email.strip().lower()
     with transaction.atomic():
         event = _lock_event(event)
         _check_can_register(event, None)
+        if not throttle.hit("guest_registration:email", email):
+            return None
         existing = (
             event.registrations.filter(email=email, status__in=Registration.ACTIVE_STATUSES)
             .order_by("pk")
@@ -131,30 +136,37 @@ def registration_request_as_guest(*, event, name, email, organisation="", note="
         context = {
             "event": event,
             "event_url": absolute_url(event.get_absolute_url()),
-            "name": name,
+            "hours": int(CONFIRMATION_MAX_AGE.total_seconds() // 3600),
         }
-        if existing is not None and existing.status != Registration.Status.PENDING:
+        if existing is not None and existing.status == Registration.Status.PENDING:
+            if not existing.confirmation_expired():
+                notify_after_commit(
+                    to=[email], template="event_registration_pending_notice", context=context
+                )
+                return None
+            existing.status = Registration.Status.CANCELLED
+            existing.cancelled_at = timezone.now()
+            existing.save(update_fields=["status", "cancelled_at"])
+        elif existing is not None:
             notify_after_commit(
                 to=[email], template="event_registration_duplicate", context=context
             )
             return None
-        registration = existing or Registration(event=event, email=email)
-        registration.name = name
-        registration.organisation = organisation
-        registration.note = note
-        registration.status = Registration.Status.PENDING
-        registration.save()
+        registration = Registration.objects.create(
+            event=event,
+            email=email,
+            name=name,
+            organisation=organisation,
+            note=note,
+            status=Registration.Status.PENDING,
+        )
         confirm_url = absolute_url(
             reverse("outreach:registration_confirm", args=[confirmation_token(registration)]),
         )
         notify_after_commit(
             to=[email],
             template="event_registration_confirm",
-            context={
-                **context,
-                "confirm_url": confirm_url,
-                "hours": int(CONFIRMATION_MAX_AGE.total_seconds() // 3600),
-            },
+            context={**context, "confirm_url": confirm_url},
         )
     return registration
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cso_registry.models import Municipality
+from kyodo_portal import throttle
+from kyodo_portal.security import client_ip
 from kyodo_portal.site import SiteFeed
 from outreach import ical, services
 from outreach.filters import EventFilter
@@ -123,6 +125,8 @@ def event_register(request, pk):
                     ),
                 )
         else:
+            if not throttle.hit("guest_registration:ip", client_ip(request)):
+                return throttle.too_many_requests(request, "guest_registration:ip")
             guest_form = GuestRegistrationForm(request.POST)
             if not guest_form.is_valid():
                 return _render_event(request, event, guest_form=guest_form, status=400)
