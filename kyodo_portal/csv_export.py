@@ -3,6 +3,7 @@ spreadsheet would run as a formula (CSV injection)."""
 
 import csv
 import io
+import unicodedata
 
 from django.http import StreamingHttpResponse
 
@@ -11,13 +12,16 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe.
-
-    Numbers stay numbers; None becomes an empty cell.
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe — the
+    full-width and small forms of the signs too (＝, ＋, －, ＠, ﹦), which a Japanese
+    spreadsheet reads like their ASCII forms. Numbers stay numbers; None becomes an empty cell.
     """
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_PREFIXES)
+        or unicodedata.normalize("NFKC", value[:1]).startswith(FORMULA_PREFIXES)
+    ):
         return "'" + value
     return value
 

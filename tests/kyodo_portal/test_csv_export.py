@@ -11,6 +11,12 @@ def test_cells_a_spreadsheet_would_run_as_formulas_become_text(value):
     assert safe_cell(value) == "'" + value
 
 
+@pytest.mark.parametrize("value", ["＝1+1", "＋81", "－5", "＠SUM(A1)", "﹦1+1"])
+def test_full_width_formula_signs_are_neutralised_too(value):
+    """A Japanese spreadsheet reads a cell starting with a full-width ＝ as a formula."""
+    assert safe_cell(value) == "'" + value
+
+
 @pytest.mark.parametrize(
     ("value", "expected"), [("佐賀", "佐賀"), (12, 12), (None, ""), ("a=b", "a=b")]
 )
