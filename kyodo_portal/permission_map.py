@@ -4,9 +4,11 @@ is answered. One table, checked by tests/security/test_permission_map.py:
 - every pattern of the whole URLconf (``get_resolver()``, walked recursively) must have an
   entry here, or the test fails: an app that adds a URL adds its line here in the same commit;
 - a matrix runs every pattern for every actor (anonymous, a member of CSO A, a member of CSO B,
-  a 県民協働推進員 of department X and of department Y, 県民協働課, a deactivated user) with GET
-  and POST, on objects owned by CSO A / department X, and checks the answer is what the entry
-  says.
+  a 県民協働推進員 of department X and of department Y, 県民協働課, a deactivated user, a
+  メンバー who is not 管理者, a member of a CSO dropped from an agreement by amendment, a member
+  of a CSO not yet verified, a member of staff without the second factor) with GET and POST,
+  on objects owned by CSO A / department X, and checks the answer is what the entry says; and
+  an entitled person's POST with real data must succeed (tests/security/test_entitled_posts.py).
 
 Pure data: this module imports no app, so any app may be listed (dependency direction).
 
@@ -39,7 +41,9 @@ class Access:
     CSO_MEMBER_OR_DEPARTMENT = (
         "cso_member_or_department"  # ... or 推進員 of the department / 県民協働課
     )
-    STAFF = "staff"  # 県職員 with the admin (is_staff); the admin scopes by department itself
+    STAFF = "staff"  # verified staff (second factor passed where required); the admin scopes
+    # by department itself. Staff who did not pass it are an ordinary signed-in person.
+    STAFF_ACCOUNT = "staff_account"  # any staff account: where the second factor is passed
 
     LOGIN_REQUIRED = frozenset(
         {
@@ -52,6 +56,7 @@ class Access:
             NPO_ADMIN,
             CSO_MEMBER_OR_DEPARTMENT,
             STAFF,
+            STAFF_ACCOUNT,
         }
     )
 
@@ -97,10 +102,14 @@ PERMISSION_MAP = {
     "login": public(GET_POST),
     "logout": public(POST, ok={"POST": {200, 302}}),
     "two_factor:verify": Rule(
-        Access.STAFF, GET_POST, refusal=403, ok={"GET": {200, 302}}, note="二段階認証"
+        Access.STAFF_ACCOUNT, GET_POST, refusal=403, ok={"GET": {200, 302}}, note="二段階認証"
     ),
     "two_factor:setup": Rule(
-        Access.STAFF, GET_POST, refusal=403, ok={"GET": {200, 302}}, note="認証アプリの登録"
+        Access.STAFF_ACCOUNT,
+        GET_POST,
+        refusal=403,
+        ok={"GET": {200, 302}},
+        note="認証アプリの登録",
     ),
     # cso_registry: public directory and open data (published CSOs only)
     "cso_registry:list": public(),

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cso_registry.models import CSO, Membership
 from evaluations import services as evaluation_services
 from kyodo_portal.roles import Role
 from outreach.models import Registration
 from outreach.services import cancellation_token, confirmation_token
-from proposals.models import Agreement, ProgressReport
+from proposals.models import Agreement, AgreementParty, AgreementVersion, ProgressReport
 from tests.evaluations.conftest import complete, make_agreement
 from tests.factories import (
     CSOFactory,
@@ -36,15 +38,22 @@ from tests.outreach.factories import (
 
 ACTORS = [
     "anonymous",
-    "member_a",
-    "member_b",
-    "promoter_x",
+    "member_a",  # 管理者 of CSO A, which owns the objects
+    "plain_member_a",  # メンバー (not 管理者) of CSO A
+    "member_b",  # 管理者 of CSO B
+    "dropped_member",  # 管理者 of CSO D, a party of the project until an amendment dropped it
+    "unverified_member",  # 管理者 of CSO C, an NPO法人 still 申請中 (not verified)
+    "promoter_x",  # 推進員 of department X, with the second factor
     "promoter_y",
     "coordinator",
+    "staff_without_second_factor",  # 推進員 of department X, signed in with the password only
     "deactivated",
 ]
 SIGNED_OUT = {"anonymous", "deactivated"}
 STAFF = {"promoter_x", "promoter_y", "coordinator"}
+# Staff who must pass the second factor (the matrix runs with OTP_REQUIRED_FOR_STAFF on):
+# everyone in STAFF has a verified session, this one has not.
+UNVERIFIED_STAFF = {"staff_without_second_factor"}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -71,20 +80,26 @@ def build_world():
     department_y = DepartmentFactory(name="まちづくり課")
     cso_a = CSOFactory(name="さが見守りネット", kind=CSO.Kind.NPO_CORPORATION)
     cso_b = CSOFactory(name="からつ海辺の会", kind=CSO.Kind.CIVIC_GROUP)
+    cso_c = CSOFactory(name="申請中の会", kind=CSO.Kind.NPO_CORPORATION, status=CSO.Status.PENDING)
+    cso_d = CSOFactory(name="抜けた会", kind=CSO.Kind.CIVIC_GROUP)
     member_a = MembershipFactory(cso=cso_a, role=Membership.Role.ADMIN).user
     member_b = MembershipFactory(cso=cso_b, role=Membership.Role.ADMIN).user
     deactivated = MembershipFactory(cso=cso_a, role=Membership.Role.ADMIN).user
     deactivated.is_active = False
     deactivated.save(update_fields=["is_active"])
+    other_member_a = MembershipFactory(cso=cso_a, role=Membership.Role.MEMBER)
     users = {
         "member_a": member_a,
+        "plain_member_a": other_member_a.user,
         "member_b": member_b,
+        "dropped_member": MembershipFactory(cso=cso_d, role=Membership.Role.ADMIN).user,
+        "unverified_member": MembershipFactory(cso=cso_c, role=Membership.Role.ADMIN).user,
         "promoter_x": _staff(department_x, Role.PROMOTER),
         "promoter_y": _staff(department_y, Role.PROMOTER),
         "coordinator": _staff(DepartmentFactory(name="県民協働課"), Role.COORDINATOR),
+        "staff_without_second_factor": _staff(department_x, Role.PROMOTER),
         "deactivated": deactivated,
     }
-    other_member_a = MembershipFactory(cso=cso_a, role=Membership.Role.MEMBER)
     event = EventFactory(organiser=department_x)
     guest = RegistrationFactory(
         event=event, status=Registration.Status.PENDING, confirmed_at=None, user=None
@@ -109,6 +124,7 @@ def build_world():
     project = make_agreement(
         department=department_x, cso=cso_a, status=Agreement.Status.IN_PROGRESS
     )
+    _dropped_by_an_amendment(project, cso_d)
     report = ProgressReport.objects.create(
         agreement=project, percent_complete=30, text="見守り訪問を始めました。", author=member_a
     )
@@ -142,7 +158,55 @@ def build_world():
         "proposal": proposal,
         "attachment": attachment,
     }
+    objects["devices"] = {
+        actor: TOTPDevice.objects.create(user=users[actor], name="認証アプリ", confirmed=True)
+        for actor in STAFF | UNVERIFIED_STAFF
+    }
     return World(users=users, objects=objects)
+
+
+def client_for(world, actor):
+    """A client signed in as ``actor``; verified staff have passed the second factor."""
+    from django.test import Client
+
+    client = Client()
+    if actor == "anonymous":
+        return client
+    client.force_login(world.users[actor])
+    if actor in STAFF:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = world.devices[actor].persistent_id
+        session.save()
+    return client
+
+
+def _dropped_by_an_amendment(agreement, cso):
+    """Version 1 of ``agreement`` had ``cso`` as a party too; version 2, now in force, not."""
+    first = agreement.current_version
+    AgreementParty.objects.create(version=first, cso=cso, contact_name="担当")
+    AgreementVersion.objects.filter(pk=first.pk).update(status=AgreementVersion.Status.SUPERSEDED)
+    second = AgreementVersion.objects.create(
+        agreement=agreement,
+        number=2,
+        status=AgreementVersion.Status.CONCLUDED,
+        zone=first.zone,
+        form=first.form,
+        title=first.title,
+        purpose=first.purpose,
+        shared_goal=first.shared_goal,
+        starts_on=first.starts_on,
+        ends_on=first.ends_on,
+        concluded_on=first.concluded_on,
+        amendment_reason="団体が一つ抜けたため",
+        prefecture_contact_name=first.prefecture_contact_name,
+        created_by=first.created_by,
+    )
+    for party in first.parties.exclude(cso=cso):
+        AgreementParty.objects.create(
+            version=second, cso=party.cso, is_lead=party.is_lead, contact_name="担当"
+        )
+    Agreement.objects.filter(pk=agreement.pk).update(current_version=second)
+    agreement.refresh_from_db()
 
 
 KWARGS = {
@@ -215,14 +279,18 @@ def entitled(actor, access):
         return True
     if actor in SIGNED_OUT:
         return False
+    if actor in UNVERIFIED_STAFF:  # an ordinary signed-in person, with no CSO
+        return access in (Access.SIGNED_IN, Access.STAFF_ACCOUNT)
     return {
         Access.SIGNED_IN: True,
         Access.OWN: actor == "member_a",
-        Access.CSO_MEMBER: actor == "member_a",
+        Access.CSO_MEMBER: actor in {"member_a", "plain_member_a"},
         Access.CSO_ADMIN: actor == "member_a",
         Access.NPO_ADMIN: actor == "member_a",
-        Access.CSO_MEMBER_OR_STAFF: actor == "member_a" or actor in STAFF,
+        Access.CSO_MEMBER_OR_STAFF: actor in {"member_a", "plain_member_a"} | STAFF,
         Access.CSO_ADMIN_OR_STAFF: actor == "member_a" or actor in STAFF,
-        Access.CSO_MEMBER_OR_DEPARTMENT: actor in {"member_a", "promoter_x", "coordinator"},
+        Access.CSO_MEMBER_OR_DEPARTMENT: actor
+        in {"member_a", "plain_member_a", "promoter_x", "coordinator"},
         Access.STAFF: actor in STAFF,
+        Access.STAFF_ACCOUNT: actor in STAFF,
     }[access]
