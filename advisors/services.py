@@ -23,8 +23,8 @@ class AdvisorRequestError(Exception):
 
 
 def eligible_csos(user):
-    """CSOs for which this person may request an advisor: NPO法人 they manage."""
-    return admin_csos(user).filter(kind=CSO.Kind.NPO_CORPORATION)
+    """CSOs for which this person may request an advisor: verified NPO法人 they manage."""
+    return admin_csos(user).public().filter(kind=CSO.Kind.NPO_CORPORATION)
 
 
 def _cso_admin_emails(cso):
@@ -78,6 +78,8 @@ def advisor_request_submit(
     """A CSO's 管理者 asks for an advisor. Only NPO法人 are eligible (guideline: 専門アドバイザー派遣)."""
     if not is_cso_admin(by, cso):
         raise AdvisorRequestError(_("団体の管理者だけが申し込めます。"))
+    if not cso.can_collaborate:
+        raise AdvisorRequestError(cso.not_verified_message(_("専門アドバイザー派遣を申し込み")))
     if cso.kind != CSO.Kind.NPO_CORPORATION:
         raise AdvisorRequestError(
             _(

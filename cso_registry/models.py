@@ -262,6 +262,18 @@ class CSO(models.Model):
     def is_public(self):
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def can_collaborate(self):
+        """Verified and published by 県民協働課: only then does the CSO submit proposals or open
+        事前相談, ask for an advisor, or become a party of an agreement (a CSO 申請中 or 非公開
+        prepares drafts)."""
+        return self.is_public
+
+    def not_verified_message(self, action):
+        return _(
+            "「%(name)s」は県民協働課の確認（公開）が済んでいないため、%(action)sできません。"
+        ) % {"name": self.name, "action": action}
+
     def verification_due_on(self):
         """The day after which the profile shows 要更新."""
         if self.verified_on is None:

@@ -103,6 +103,20 @@ def _require_comment(comment, action):
     return comment
 
 
+def _require_verified_parties(version):
+    """Every party is a CSO 県民協働課 verified and published (a CSO 申請中 or 非公開 cannot
+    become, or stay on the way to being, a party)."""
+    for party in version.parties.select_related("cso"):
+        if not party.cso.can_collaborate:
+            raise TransitionNotAllowed(
+                _(
+                    "当事者の「%(name)s」は「%(status)s」で、県民協働課の確認（公開）が済んで"
+                    "いないため、協定の当事者にできません。"
+                )
+                % {"name": party.cso.name, "status": party.cso.get_status_display()}
+            )
+
+
 def _require_complete(version):
     missing = version.missing_items()
     if missing:
@@ -211,6 +225,8 @@ def agreement_create(*, proposal, by):
                 _("協定書は「合意」の提案からだけ作成できます（この提案は「%(status)s」です）。")
                 % {"status": proposal.get_status_display()}
             )
+        if not proposal.cso.can_collaborate:
+            raise TransitionNotAllowed(proposal.cso.not_verified_message(_("協定書を作成")))
         if Agreement.objects.filter(proposal=proposal).exists():
             raise TransitionNotAllowed(_("この提案の協定書はすでにあります。"))
         agreement = Agreement.objects.create(
@@ -340,6 +356,7 @@ def agreement_request_confirmation(*, version, by, comment=""):
         agreement, version = _lock_version(version)
         _require_staff(by, agreement)
         _require_version_status(version, [VStatus.DRAFT], _("確認の依頼"))
+        _require_verified_parties(version)
         _require_complete(version)
         version.confirmation_requested_at = timezone.now()
         version.save(update_fields=["confirmation_requested_at", "updated_at"])
@@ -494,6 +511,7 @@ def agreement_conclude(*, version, by, concluded_on, comment=""):
         agreement, version = _lock_version(version)
         _require_staff(by, agreement)
         _require_version_status(version, [VStatus.CONFIRMED], _("締結"))
+        _require_verified_parties(version)
         _require_complete(version)
         previous = agreement.current_version
         if (

@@ -78,6 +78,14 @@ def _require_status(proposal, allowed, action):
         )
 
 
+def _require_verified_cso(proposal, action):
+    if not proposal.cso.can_collaborate:
+        raise TransitionNotAllowed(
+            proposal.cso.not_verified_message(action)
+            + _("下書きは保存できます。確認の状況は県民協働課にお問い合わせください。")
+        )
+
+
 def _require_cso_member(user, proposal):
     if not is_proposal_member(user, proposal):
         raise ActorNotAllowed(_("この提案の団体のメンバーだけが操作できます。"))
@@ -225,6 +233,7 @@ def proposal_submit(*, proposal, by):
         proposal = _lock(proposal)
         _require_cso_member(by, proposal)
         _require_status(proposal, [Status.DRAFT], _("提出"))
+        _require_verified_cso(proposal, _("提案を提出"))
         _require_complete(proposal)
         if proposal.theme_id and not proposal.theme.is_open():
             raise TransitionNotAllowed(
@@ -251,6 +260,7 @@ def proposal_resubmit(*, proposal, by, comment=""):
         proposal = _lock(proposal)
         _require_cso_member(by, proposal)
         _require_status(proposal, [Status.RETURNED], _("再提出"))
+        _require_verified_cso(proposal, _("提案を再提出"))
         _require_complete(proposal)
         proposal.submitted_at = timezone.now()
         _transition(
@@ -297,6 +307,7 @@ def proposal_open_pre_consultation(*, proposal, by, text, kind=ConsultationEntry
         proposal = _lock(proposal)
         _require_cso_member(by, proposal)
         _require_status(proposal, [Status.DRAFT], _("事前相談の開始"))
+        _require_verified_cso(proposal, _("事前相談を開始"))
         if proposal.pre_consultation_opened_at is not None:
             raise TransitionNotAllowed(_("事前相談はすでに始まっています。"))
         proposal.pre_consultation_opened_at = timezone.now()
