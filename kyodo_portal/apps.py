@@ -10,7 +10,9 @@ class KyodoPortalConfig(AppConfig):
         # Pages cached for anonymous readers are retired when public data changes (issue 8).
         from kyodo_portal import page_cache
 
-        page_cache.watch_app(self, internal=["User", "PublicDataVersion"])
+        page_cache.watch_app(
+            self, internal=["User", "PublicDataVersion", "AccountSession", "PersonalDataAccess"]
+        )
 
         # Django 6.1's empty choice reads "- Select an option -" and has no Japanese yet.
         from django.db.models import fields

@@ -10,8 +10,12 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
+        """An account whose address is taken as confirmed: created by staff, a command or the
+        demo. A person signing up themselves passes ``email_verified_at=None`` and confirms
+        it by the emailed link (kyodo_portal/accounts.py)."""
         if not email:
             raise ValueError("メールアドレスは必須です。")
+        extra_fields.setdefault("email_verified_at", timezone.now())
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -60,6 +64,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         ),
     )
     date_joined = models.DateTimeField(_("登録日時"), default=timezone.now)
+    email_verified_at = models.DateTimeField(
+        _("メールアドレスの確認日時"),
+        null=True,
+        blank=True,
+        help_text=_("空欄の間は、確認のメールのリンクが開かれるまでログインできません。"),
+    )
+    closed_at = models.DateTimeField(
+        _("退会日時"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("本人が退会した日時。記録に残す氏名のほかの個人情報は消してあります。"),
+    )
 
     objects = UserManager()
 
@@ -74,6 +91,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self):
         return self.full_name or self.email
+
+    @property
+    def email_verified(self):
+        return self.email_verified_at is not None
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
 
     def clean(self):
         super().clean()
@@ -230,3 +255,53 @@ class UploadedFile(models.Model):
         return cls.objects.create(
             file=file, original_name=file.name[:200], size=file.size, uploaded_by=by, **owner
         )
+
+
+class AccountSession(models.Model):
+    """A signed-in session of a person, as they see it on /my/account/ (device, address, since
+    when) and end it. Recorded at login, removed at logout or when ended; the session itself
+    is Django's."""
+
+    user = models.ForeignKey(
+        "kyodo_portal.User",
+        verbose_name=_("利用者"),
+        on_delete=models.CASCADE,
+        related_name="account_sessions",
+    )
+    session_key = models.CharField(_("セッション"), max_length=40, unique=True)
+    ip_address = models.GenericIPAddressField(_("IP アドレス"), null=True, blank=True)
+    user_agent = models.CharField(_("ブラウザー"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("ログイン日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ログイン中のセッション")
+        verbose_name_plural = _("ログイン中のセッション")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PersonalDataAccess(models.Model):
+    """A member of staff opened or exported personal data (a participant list, a CSO sheet with
+    contact data the CSO did not publish, survey answers): who, when, what and how many rows.
+    県民協働課 reads and exports the log in the admin; nobody edits or deletes it."""
+
+    user = models.ForeignKey(
+        "kyodo_portal.User",
+        verbose_name=_("職員"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    what = models.CharField(_("内容"), max_length=200)
+    rows = models.PositiveIntegerField(_("件数"), default=0)
+    path = models.CharField(_("画面"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("個人情報の閲覧・出力の記録")
+        verbose_name_plural = _("個人情報の閲覧・出力の記録")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"
