@@ -25,6 +25,7 @@ from cso_registry.models import (
 )
 from cso_registry.survey_import import COLUMN_HELP, ImportFileError, import_survey
 from kyodo_portal.access import is_coordinator
+from kyodo_portal.admin_site import ChoiceListFilter
 
 
 @admin.register(Municipality)
@@ -102,21 +103,17 @@ class SurveyAnswerInline(ReadOnlyInlineMixin, admin.TabularInline):
     )
 
 
-class NeedsUpdateFilter(admin.SimpleListFilter):
+class NeedsUpdateFilter(ChoiceListFilter):
     title = _("最終確認")
     parameter_name = "verification"
 
     def lookups(self, request, model_admin):
         return [("due", _("要更新（1年以上前）")), ("current", _("1年以内に確認済み"))]
 
-    def queryset(self, request, queryset):
+    def filter(self, queryset, value):
         cutoff = one_year_before(timezone.localdate())
         stale = Q(verified_on__isnull=True) | Q(verified_on__lt=cutoff)
-        if self.value() == "due":
-            return queryset.filter(stale)
-        if self.value() == "current":
-            return queryset.exclude(stale)
-        return queryset
+        return queryset.filter(stale) if value == "due" else queryset.exclude(stale)
 
 
 class CSOAdminForm(CSOProfileForm):

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "kyodo_portal.middleware.RefuseNulMiddleware",  # a NUL in the request: 400, before any view
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -239,6 +240,9 @@ SECURE_CSP = {
 # Two-factor (TOTP) login for staff in the admin: on by default when DEBUG is off.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", default=not DEBUG)
 OTP_TOTP_ISSUER = SITE_NAME
+# Keys are set up by their owner (/account/2fa/setup/), never shown in the admin; its key and QR
+# pages would otherwise answer a device number that does not exist with a 500.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Login lock-out (django-axes): AXES_FAILURE_LIMIT failures for one address from one IP lock that
 # pair out for AXES_COOLOFF_MINUTES, after which it unlocks by itself; a success resets the count.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)

@@ -30,7 +30,7 @@ class EventFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         data = data.copy() if data is not None else {}
-        if not data.get("when"):
+        if data.get("when") not in dict(self.WHEN_CHOICES):  # missing or unknown: upcoming
             data["when"] = "upcoming"
         super().__init__(data, *args, **kwargs)
         for field in self.form.fields.values():

@@ -19,6 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.access import is_department_staff, is_department_staff_account, staff_units
+from kyodo_portal.admin_site import ChoiceListFilter
+from kyodo_portal.request_input import object_id
 from kyodo_portal.wareki import fiscal_year_label
 from proposals import services
 from proposals.forms import ScoreForm, ThemeAdminForm, TransitionCommentForm, attachment_field
@@ -422,7 +424,7 @@ class ReviewAssignmentInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FiscalYearFilter(admin.SimpleListFilter):
+class FiscalYearFilter(ChoiceListFilter):
     title = _("年度")
     parameter_name = "fiscal_year"
 
@@ -435,13 +437,11 @@ class FiscalYearFilter(admin.SimpleListFilter):
         )
         return [(year, fiscal_year_label(year)) for year in years]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(fiscal_year=self.value())
-        return queryset
+    def filter(self, queryset, value):
+        return queryset.filter(fiscal_year=value)
 
 
-class ThemeListFilter(admin.SimpleListFilter):
+class ThemeListFilter(ChoiceListFilter):
     title = _("募集テーマ")
     parameter_name = "theme"
 
@@ -450,30 +450,26 @@ class ThemeListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         mine = Theme.objects.of_department(request.user)
         themes = list(mine.order_by("-opens_on", "-pk").only("pk", "title")[: self.RECENT])
-        chosen = self.value()
-        if chosen and chosen.isdigit() and all(str(t.pk) != chosen for t in themes):
+        chosen = object_id(self.value())
+        if chosen is not None and all(t.pk != chosen for t in themes):
             themes += list(mine.filter(pk=chosen).only("pk", "title"))
         return [("free", gettext("自由提案")), *((t.pk, t.title) for t in themes)]
 
-    def queryset(self, request, queryset):
-        if self.value() == "free":
+    def filter(self, queryset, value):
+        if value == "free":
             return queryset.filter(theme=None)
-        if self.value():
-            return queryset.filter(theme_id=self.value())
-        return queryset
+        return queryset.filter(theme_id=value)
 
 
-class DepartmentListFilter(admin.SimpleListFilter):
+class DepartmentListFilter(ChoiceListFilter):
     title = _("提案先の部署")
     parameter_name = "department"
 
     def lookups(self, request, model_admin):
         return [(d.pk, d.full_name) for d in staff_units(request.user)]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(department_id=self.value())
-        return queryset
+    def filter(self, queryset, value):
+        return queryset.filter(department_id=value)
 
 
 def _transition_action(name):

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_registry.models import CSO
 from kyodo_portal.access import staff_units
+from kyodo_portal.admin_site import ChoiceListFilter
+from kyodo_portal.request_input import object_id
 from kyodo_portal.wareki import fiscal_year_label
 from proposals import agreement_services as services
 from proposals import progress_sheet
@@ -208,7 +210,7 @@ class TransitionInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("by", "version")
 
 
-class FiscalYearFilter(admin.SimpleListFilter):
+class FiscalYearFilter(ChoiceListFilter):
     title = _("締結年度")
     parameter_name = "fiscal_year"
 
@@ -222,23 +224,19 @@ class FiscalYearFilter(admin.SimpleListFilter):
         )
         return [(year, fiscal_year_label(year)) for year in years]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(fiscal_year=self.value())
-        return queryset
+    def filter(self, queryset, value):
+        return queryset.filter(fiscal_year=value)
 
 
-class DepartmentFilter(admin.SimpleListFilter):
+class DepartmentFilter(ChoiceListFilter):
     title = _("県の担当部署")
     parameter_name = "department"
 
     def lookups(self, request, model_admin):
         return [(d.pk, d.full_name) for d in staff_units(request.user)]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(department_id=self.value())
-        return queryset
+    def filter(self, queryset, value):
+        return queryset.filter(department_id=value)
 
 
 STEPS = {
@@ -400,9 +398,10 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
             raise PermissionDenied
         proposals = self.candidate_proposals(request)
         wanted = request.GET.get("proposal")
+        wanted_id = object_id(wanted)
         existing = (
-            self.get_queryset(request).filter(proposal_id=wanted).first()
-            if wanted and wanted.isdigit()
+            self.get_queryset(request).filter(proposal_id=wanted_id).first()
+            if wanted_id is not None
             else None
         )
         if existing is not None:

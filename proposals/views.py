@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kyodo_portal.request_input import object_id
 from kyodo_portal.uploads import attachment_response
 from proposals import services
 from proposals.access import can_view_attachment, writable_csos
@@ -101,7 +102,10 @@ def my_proposal_create(request):
     theme = None
     theme_id = request.POST.get("theme") or request.GET.get("theme")
     if theme_id:
-        theme = get_object_or_404(Theme.objects.listed().select_related("department"), pk=theme_id)
+        # A value that cannot be a theme's number names no theme, like a missing one.
+        theme = get_object_or_404(
+            Theme.objects.listed().select_related("department"), pk=object_id(theme_id)
+        )
         if not theme.is_open():
             messages.error(request, _("このテーマは募集期間外です。"))
             return redirect(theme.get_absolute_url())
