@@ -51,11 +51,15 @@ def signup(request):
         return throttle.too_many_requests(request, "signup:ip")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.account_signup(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            full_name=form.cleaned_data["full_name"],
-        )
+        try:
+            user = services.account_signup(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except ValidationError as error:  # the address got an account since the form checked
+            form.add_error(None, error)
+            return render(request, "registration/signup.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,

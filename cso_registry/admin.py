@@ -228,7 +228,11 @@ class CSOAdmin(admin.ModelAdmin):
             except services.CSOEditConflict as error:
                 raise PermissionDenied(str(error)) from error
         else:
-            created = services.cso_register(by=request.user, data=data)
+            # A 法人番号 registered since the form checked it is refused the same way.
+            try:
+                created = services.cso_register(by=request.user, data=data)
+            except ValidationError as error:
+                raise PermissionDenied(" ".join(error.messages)) from error
             obj.pk = created.pk
             obj.refresh_from_db()
 

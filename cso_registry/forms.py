@@ -149,15 +149,12 @@ class CSOProfileForm(forms.ModelForm):
         )
 
     def clean_corporate_number(self):
+        from cso_registry.services import DUPLICATE_CORPORATE_NUMBER_MESSAGE
+
         number = self.cleaned_data["corporate_number"]
         others = CSO.objects.exclude(pk=self.instance.pk) if self.instance.pk else CSO.objects
         if number and others.filter(corporate_number=number).exists():
-            raise forms.ValidationError(
-                _(
-                    "この法人番号の団体はすでに登録されています。参加を申し込む場合は「登録済みの団体に参加する」から探してください。"
-                ),
-                code="duplicate",
-            )
+            raise forms.ValidationError(DUPLICATE_CORPORATE_NUMBER_MESSAGE, code="duplicate")
         return number
 
 
@@ -204,12 +201,11 @@ class SignupForm(BaseUserCreationForm):
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
 
     def clean_email(self):
+        from cso_registry.services import DUPLICATE_EMAIL_MESSAGE
+
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("このメールアドレスはすでに登録されています。ログインしてください。"),
-                code="duplicate_email",
-            )
+            raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
         return email
 
 

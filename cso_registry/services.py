@@ -2,9 +2,11 @@
 written, mail sent after commit. Views, the admin and the management commands all call these."""
 
 import datetime
+from contextlib import contextmanager
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +54,11 @@ class CSOEditConflict(CSORegistryError):
     """Someone else saved the profile after this form was opened (its version is older)."""
 
 
+DUPLICATE_EMAIL_MESSAGE = _("このメールアドレスはすでに登録されています。ログインしてください。")
+DUPLICATE_CORPORATE_NUMBER_MESSAGE = _(
+    "この法人番号の団体はすでに登録されています。"
+    "参加を申し込む場合は「登録済みの団体に参加する」から探してください。"
+)
 EDIT_CONFLICT_MESSAGE = _(
     "この団体の情報は、あなたが編集画面を開いたあとに別の人が保存しました。"
     "上書きしないよう、今回の変更は保存していません。"
@@ -152,10 +159,38 @@ def _ensure_can_edit(cso, by):
         raise CSORegistryError(_("この団体の情報を変更できるのは、団体のメンバーだけです。"))
 
 
+def _taken(field, message):
+    return ValidationError({field: ValidationError(message, code="unique")})
+
+
+@contextmanager
+def _refused_when_taken(*, field, others, message):
+    """The block inserts a row with a unique value that was checked and found free. Two people
+    may send the same value at the same moment: the second insert is then refused by the
+    database's unique constraint, and that refusal becomes ``message`` on ``field``, as the form
+    gives it, with nothing written. ``others`` are the rows holding the value; the savepoint
+    keeps the surrounding transaction usable after the refused insert."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        if not others.exists():
+            raise
+        raise _taken(field, message) from None
+
+
 def account_signup(*, email, password, full_name):
-    """A person's own account; they join or register a CSO afterwards."""
+    """A person's own account; they join or register a CSO afterwards.
+
+    Raises ValidationError on ``email`` when the address got an account after the form checked
+    it (a moment ago, or by a request sent at the same moment)."""
     with transaction.atomic():
-        user = User.objects.create_user(email=email, password=password, full_name=full_name)
+        with _refused_when_taken(
+            field="email",
+            others=User.objects.filter(email__iexact=email),
+            message=DUPLICATE_EMAIL_MESSAGE,
+        ):
+            user = User.objects.create_user(email=email, password=password, full_name=full_name)
         user.groups.add(Group.objects.get(name=Role.CSO_MEMBER))
     return user
 
@@ -166,11 +201,19 @@ def _full_clean_changed(instance, updates):
     instance.full_clean(exclude=names - set(updates))
 
 
+def _holding_corporate_number(number):
+    # Groups without a 法人番号 share the empty value; it is unique only when given.
+    return CSO.objects.filter(corporate_number=number) if number else CSO.objects.none()
+
+
 def cso_register(*, by, data, comment="", action=CSOHistoryEntry.Action.REGISTERED, notify=True):
     """Register a CSO: it starts 申請中 and 県民協働課 is told to verify it.
 
     When a member registers their own group they become its 管理者; when staff register
     a group on its behalf (代理入力) nobody does until someone asks to join.
+
+    Raises ValidationError on ``corporate_number`` when a CSO with that 法人番号 is registered,
+    also after the form checked it (a moment ago, or by a request sent at the same moment).
     """
     assisted = is_assisted(by)
     with transaction.atomic():
@@ -178,8 +221,14 @@ def cso_register(*, by, data, comment="", action=CSOHistoryEntry.Action.REGISTER
         changes, updates, m2m_updates = _changes(cso, data, PROFILE_FIELDS, PROFILE_M2M_FIELDS)
         for name, value in updates.items():
             setattr(cso, name, value)
+        same_number = _holding_corporate_number(cso.corporate_number)
+        if same_number.exists():
+            raise _taken("corporate_number", DUPLICATE_CORPORATE_NUMBER_MESSAGE)
         _full_clean_changed(cso, updates)
-        cso.save()
+        with _refused_when_taken(
+            field="corporate_number", others=same_number, message=DUPLICATE_CORPORATE_NUMBER_MESSAGE
+        ):
+            cso.save()
         for name, values in m2m_updates.items():
             getattr(cso, name).set(values)
         if by is not None and not is_verified_staff(by):
