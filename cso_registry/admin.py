@@ -194,6 +194,9 @@ class CSOAdmin(admin.ModelAdmin):
         from cso_registry.normalize import search_variants
 
         text, katakana = search_variants(search_term)
+        if request.GET.get("model_name") == "agreementparty":
+            # Choosing a party of an agreement: only CSOs 県民協働課 verified and published.
+            queryset = queryset.public()
         filtered = queryset
         queryset, may_have_duplicates = super().get_search_results(request, queryset, text)
         if katakana != text:

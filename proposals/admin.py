@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,37 @@ from proposals.models import (
     Theme,
     weighted_total,
 )
+
+
+def cso_names_with_state(csos):
+    """The CSOs' names for a list, each not verified by 県民協働課 marked with its state."""
+    return format_html_join(
+        "、",
+        "{}{}",
+        (
+            (cso.name, "" if cso.can_collaborate else f"（{cso.get_status_display()}）")
+            for cso in csos
+        ),
+    )
+
+
+def cso_states(csos):
+    """Each CSO's state on a proposal's or agreement's page, with a warning for one that
+    県民協働課 has not verified (it cannot submit, be a party, or ask for an advisor)."""
+    return format_html_join(
+        mark_safe("<br>"),
+        "{}: {}{}",
+        (
+            (
+                cso.name,
+                cso.get_status_display(),
+                ""
+                if cso.can_collaborate
+                else gettext("（県民協働課の確認が済んでいません。提出・締結はできません）"),
+            )
+            for cso in csos
+        ),
+    )
 
 
 class ScopedObjectMixin:
@@ -487,7 +519,7 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
     change_form_template = "admin/proposals/proposal/change_form.html"
     list_display = [
         "title",
-        "cso",
+        "cso_display",
         "department",
         "theme_or_free",
         "zone",
@@ -521,6 +553,7 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
     view_on_site = False
     readonly_fields = [
         "cso",
+        "cso_state",
         "theme",
         "department",
         "status",
@@ -547,7 +580,17 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "status", "cso", "department", "theme", "fiscal_year"]},
+            {
+                "fields": [
+                    "title",
+                    "status",
+                    "cso",
+                    "cso_state",
+                    "department",
+                    "theme",
+                    "fiscal_year",
+                ]
+            },
         ),
         (
             _("目的の共有と明確化"),
@@ -579,6 +622,14 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("提案団体"), ordering="cso__furigana")
+    def cso_display(self, obj):
+        return cso_names_with_state([obj.cso])
+
+    @admin.display(description=_("団体の状態"))
+    def cso_state(self, obj):
+        return cso_states([obj.cso])
 
     def save_model(self, request, obj, form, change):
         """The proposal itself is the CSO's: nothing of it is saved from here."""

@@ -25,7 +25,7 @@ from kyodo_portal.request_input import object_id
 from kyodo_portal.wareki import fiscal_year_label
 from proposals import agreement_services as services
 from proposals import progress_sheet
-from proposals.admin import ScopedObjectMixin
+from proposals.admin import ScopedObjectMixin, cso_names_with_state, cso_states
 from proposals.agreement_forms import (
     AgreementAdminForm,
     CreateFromProposalForm,
@@ -279,6 +279,7 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         "proposal_link",
         "department",
         "status",
+        "parties_state",
         "terms_display",
         "fiscal_year",
         "concluded_on",
@@ -287,7 +288,7 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         "created_by",
     ]
     fieldsets = [
-        (None, {"fields": ["proposal_link", "department", "status"]}),
+        (None, {"fields": ["proposal_link", "department", "status", "parties_state"]}),
         (_("協働の領域・形態と分野（現在の版）"), {"fields": ["terms_display"]}),
         (
             _("日付"),
@@ -347,6 +348,10 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
     def title_display(self, obj):
         return obj.title
 
+    @admin.display(description=_("当事者の団体（状態）"))
+    def parties_state(self, obj):
+        return cso_states(p.cso for p in obj.current_version.parties.all())
+
     @admin.display(description=_("協働の形態"), ordering="current_version__form")
     def form_display(self, obj):
         return obj.get_form_display()
@@ -366,7 +371,7 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
 
     @admin.display(description=_("団体"))
     def parties_display(self, obj):
-        return "、".join(p.cso.name for p in obj.current_version.parties.all())
+        return cso_names_with_state(p.cso for p in obj.current_version.parties.all())
 
     @admin.display(description=_("締結年度"), ordering="fiscal_year")
     def fiscal_year_display(self, obj):
@@ -626,6 +631,12 @@ class PartyInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("cso")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "cso" and self.model is AgreementParty:
+            # Only a CSO 県民協働課 verified and published can become a party.
+            kwargs["queryset"] = CSO.objects.public()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _editable(self, obj):
         return obj is not None and obj.is_editable
