@@ -124,7 +124,7 @@ def test_the_admin_offers_only_verified_csos_as_parties(client, agreement, promo
 
 
 def test_staff_see_the_proposers_state_in_the_list_and_on_the_page(client, department, promoter):
-    proposal, member = draft_of(CSO.Status.PENDING, department)
+    proposal, _member = draft_of(CSO.Status.PENDING, department)
     Proposal.objects.filter(pk=proposal.pk).update(
         status=Proposal.Status.SUBMITTED
     )  # arranged: submitted before the CSO was sent back to 申請中
