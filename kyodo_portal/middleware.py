@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from kyodo_portal.request_input import carries_nul, nul_cookies
 
@@ -29,4 +30,21 @@ class RefuseNulMiddleware:
         response = render(request, "400.html", status=400)
         for name in broken_cookies:
             response.delete_cookie(name)
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Every page rendered for a signed-in person, and everything under /my/, answers
+    ``Cache-Control: private, no-store``: it carries their name and their CSO's records, so no
+    shared cache (a proxy, a library's computer) may keep it. Pages for anonymous readers are
+    left as they are (the page cache serves them)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path_info.startswith("/my/") or (user is not None and user.is_authenticated):
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -33,13 +33,14 @@ class EventFilter(django_filters.FilterSet):
         if data.get("when") not in dict(self.WHEN_CHOICES):  # missing or unknown: upcoming
             data["when"] = "upcoming"
         super().__init__(data, *args, **kwargs)
-        for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        # Before the form is built from the filters: 職員研修 is offered to verified staff only.
         if not is_verified_staff(user):
             self.filters["kind"].extra["choices"] = [
                 choice for choice in Event.Kind.choices if choice[0] != Event.Kind.STAFF_TRAINING
             ]
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)
 
     def filter_when(self, queryset, name, value):
         now = timezone.now()

@@ -314,9 +314,11 @@ def my_attachment_remove(request, pk):
     attachment = get_object_or_404(
         Attachment.objects.filter(
             proposal__in=Proposal.objects.of_cso_member(request.user), is_removed=False
-        ).select_related("proposal"),
+        ).select_related("proposal", "entry"),
         pk=pk,
     )
+    if not can_view_attachment(request.user, attachment):
+        raise Http404  # a 県内部 file answers as if it did not exist
     try:
         services.proposal_remove_attachment(attachment=attachment, by=request.user)
     except services.ProposalError as error:
