@@ -269,6 +269,8 @@ def cso_update(
     ``expected_version`` is the version the editing form was opened on: when someone saved in
     between, nothing is written and CSOEditConflict is raised (checked under the row lock).
     Returns the list of changes (empty when nothing changed: then nothing is recorded).
+    Raises ValidationError on ``corporate_number`` when another CSO took that 法人番号 after
+    the form checked it.
     """
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
@@ -282,7 +284,12 @@ def cso_update(
             setattr(cso, name, value)
         _full_clean_changed(cso, updates)
         cso.version += 1
-        cso.save(update_fields=[*updates, "updated_at", "version"])
+        with _refused_when_taken(
+            field="corporate_number",
+            others=_holding_corporate_number(cso.corporate_number).exclude(pk=cso.pk),
+            message=DUPLICATE_CORPORATE_NUMBER_MESSAGE,
+        ):
+            cso.save(update_fields=[*updates, "updated_at", "version"])
         for name, values in m2m_updates.items():
             getattr(cso, name).set(values)
         _record(

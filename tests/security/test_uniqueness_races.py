@@ -106,6 +106,33 @@ def test_a_corporate_number_inserted_at_the_same_moment_is_the_field_error(membe
 
 
 @pytest.mark.django_db
+def test_a_corporate_number_given_to_another_cso_at_the_same_moment_is_the_field_error(
+    member, monkeypatch
+):
+    """An edit that sets the 法人番号 another request is registering at the same moment."""
+    cso = CSOFactory(corporate_number="")
+    Membership.objects.create(
+        user=member, cso=cso, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE
+    )
+    real_clean = services._full_clean_changed
+
+    def checked_then_taken(instance, updates):
+        real_clean(instance, updates)
+        CSOFactory(corporate_number=NUMBER)
+
+    monkeypatch.setattr(services, "_full_clean_changed", checked_then_taken)
+
+    with pytest.raises(ValidationError) as refused:
+        services.cso_update(cso=cso, by=member, data={"corporate_number": NUMBER})
+
+    assert refused.value.message_dict == {
+        "corporate_number": [services.DUPLICATE_CORPORATE_NUMBER_MESSAGE]
+    }
+    cso.refresh_from_db()
+    assert cso.corporate_number == ""
+
+
+@pytest.mark.django_db
 def test_a_staff_registration_in_the_admin_with_a_number_just_taken_is_refused(
     client, coordinator, monkeypatch
 ):
