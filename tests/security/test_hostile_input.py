@@ -31,6 +31,7 @@ def _no_throttles(settings):
     one may post (kyodo_portal/throttle.py) are tested in test_anonymous_mail.py."""
     settings.THROTTLE_RATES = dict.fromkeys(settings.THROTTLE_RATES, "1000000/h")
 
+
 MARK = "kyodo-xss"
 SCRIPT_PAYLOADS = [
     f"<script>alert('{MARK}')</script>",
