@@ -5,7 +5,6 @@ answers 404, whatever its number.
 """
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
@@ -15,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import services as account_services
+from accounts.views import check_your_mail
 from cso_registry import services
 from cso_registry.access import admin_csos, member_csos, membership_of
 from cso_registry.forms import CSOProfileForm, JoinSearchForm, SignupForm, SurveyAnswerForm
@@ -51,21 +52,12 @@ def signup(request):
         return throttle.too_many_requests(request, "signup:ip")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.account_signup(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                full_name=form.cleaned_data["full_name"],
-            )
-        except ValidationError as error:  # the address got an account since the form checked
-            form.add_error(None, error)
-            return render(request, "registration/signup.html", {"form": form})
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("アカウントを作りました。続けて、団体を登録するか、参加したい団体を探してください。"),
+        account_services.signup(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            full_name=form.cleaned_data["full_name"],
         )
-        return redirect("account:home")
+        return check_your_mail(request, form.cleaned_data["email"])
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -180,7 +180,9 @@ class SurveyAnswerForm(forms.ModelForm):
 
 
 class SignupForm(BaseUserCreationForm):
-    """A person's own account: email and password (checked by Django's validators)."""
+    """A person's own account: email and password (checked by Django's validators). Whether
+    the address already has an account is not said here: the same page follows either way and
+    the mail tells the address's owner (accounts.services.signup)."""
 
     agree = forms.BooleanField(
         label=_("個人情報の取扱いに同意します"),
@@ -201,12 +203,10 @@ class SignupForm(BaseUserCreationForm):
         self.fields["email"].widget.attrs.update({"autocomplete": "email", "autofocus": True})
 
     def clean_email(self):
-        from cso_registry.services import DUPLICATE_EMAIL_MESSAGE
+        return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
-        return email
+    def validate_unique(self):
+        """Not here: telling "this address is registered" would tell anyone who has an account."""
 
 
 class JoinSearchForm(forms.Form):

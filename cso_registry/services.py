@@ -20,7 +20,6 @@ from cso_registry.models import (
     one_year_after,
 )
 from kyodo_portal.access import is_coordinator, is_verified_staff
-from kyodo_portal.models import User
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import coordinator_addresses
 from kyodo_portal.roles import Role
@@ -54,7 +53,6 @@ class CSOEditConflict(CSORegistryError):
     """Someone else saved the profile after this form was opened (its version is older)."""
 
 
-DUPLICATE_EMAIL_MESSAGE = _("このメールアドレスはすでに登録されています。ログインしてください。")
 DUPLICATE_CORPORATE_NUMBER_MESSAGE = _(
     "この法人番号の団体はすでに登録されています。"
     "参加を申し込む場合は「登録済みの団体に参加する」から探してください。"
@@ -177,22 +175,6 @@ def _refused_when_taken(*, field, others, message):
         if not others.exists():
             raise
         raise _taken(field, message) from None
-
-
-def account_signup(*, email, password, full_name):
-    """A person's own account; they join or register a CSO afterwards.
-
-    Raises ValidationError on ``email`` when the address got an account after the form checked
-    it (a moment ago, or by a request sent at the same moment)."""
-    with transaction.atomic():
-        with _refused_when_taken(
-            field="email",
-            others=User.objects.filter(email__iexact=email),
-            message=DUPLICATE_EMAIL_MESSAGE,
-        ):
-            user = User.objects.create_user(email=email, password=password, full_name=full_name)
-        user.groups.add(Group.objects.get(name=Role.CSO_MEMBER))
-    return user
 
 
 def _full_clean_changed(instance, updates):

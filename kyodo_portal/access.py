@@ -24,20 +24,51 @@ def otp_required():
 
 
 def is_signed_in(user):
-    """An authenticated, active person (a deactivated account counts as signed out)."""
-    return user is not None and user.is_authenticated and user.is_active
+    """An authenticated, active person (a deactivated account counts as signed out). Someone
+    who set up a second factor of their own accord is signed in once they passed it; staff who
+    did not pass it are an ordinary signed-in person (``is_verified_staff`` is what they lack)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_staff or not uses_second_factor(user) or _session_verified(user)
+
+
+# The session remembers, from the sign-in on, whether its person set up a second factor
+# (kyodo_portal.middleware.SecondFactorGateMiddleware puts it on request.user: no query).
+USES_SECOND_FACTOR_SESSION_KEY = "uses_second_factor"
+
+
+def uses_second_factor(user):
+    """Whether the account set up an authenticator app (required for staff, open to anyone):
+    what the session remembers, else asked once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_uses_second_factor", None)
+    if cached is None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        cached = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+        user._uses_second_factor = cached
+    return cached
+
+
+def _session_verified(user):
+    """``is_verified`` is put on ``request.user`` by django-otp's middleware; a user object that
+    did not come through a request has none and so is not verified (management commands vouch
+    for their user with ``trust_command_line_user``)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
 
 
 def passed_second_factor(user):
-    """Whether this session passed the second factor, or none is required.
+    """Whether this session passed the second factor, or none is required: staff where
+    ``OTP_REQUIRED_FOR_STAFF`` is on, anyone else once they set one up."""
+    required = otp_required() if getattr(user, "is_staff", False) else uses_second_factor(user)
+    return not required or _session_verified(user)
 
-    ``is_verified`` is put on ``request.user`` by django-otp's middleware; a user object that
-    did not come through a request has none and so is not verified (management commands
-    vouch for their user with ``trust_command_line_user``)."""
-    if not otp_required():
-        return True
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified and is_verified())
+
+def is_staff_account(user):
+    """A staff account (signed in, whether or not the second factor is passed yet)."""
+    return is_signed_in(user) and user.is_staff
 
 
 def is_verified_staff(user):
@@ -120,3 +151,16 @@ def trust_command_line_user(user):
     user.otp_device = None
     user.is_verified = lambda: True
     return user
+
+
+def must_pass_second_factor(user):
+    """Signed in with the password by someone who set up a second factor (not staff, whose
+    pages say where to pass it): they are sent to pass it before their own pages open."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and not user.is_staff
+        and uses_second_factor(user)
+        and not _session_verified(user)
+    )

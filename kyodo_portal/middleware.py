@@ -1,7 +1,10 @@
 """Requests answered before any view reads them."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.models import AnonymousUser
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 from kyodo_portal.request_input import carries_nul, nul_cookies
@@ -48,3 +51,23 @@ class PrivatePagesMiddleware:
         if request.path_info.startswith("/my/") or (user is not None and user.is_authenticated):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class SecondFactorGateMiddleware:
+    """Someone who set up an authenticator app signs in with the password and then the code:
+    until they passed it in this session, their own pages (/my/) send them to the code page.
+    Public pages stay open. (Staff are handled by the admin and kyodo_portal/access.py.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from kyodo_portal.access import USES_SECOND_FACTOR_SESSION_KEY, must_pass_second_factor
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user._uses_second_factor = bool(request.session.get(USES_SECOND_FACTOR_SESSION_KEY))
+        if request.path_info.startswith("/my/") and must_pass_second_factor(user):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('two_factor:verify')}?{query}")
+        return self.get_response(request)

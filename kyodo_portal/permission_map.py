@@ -43,7 +43,6 @@ class Access:
     )
     STAFF = "staff"  # verified staff (second factor passed where required); the admin scopes
     # by department itself. Staff who did not pass it are an ordinary signed-in person.
-    STAFF_ACCOUNT = "staff_account"  # any staff account: where the second factor is passed
 
     LOGIN_REQUIRED = frozenset(
         {
@@ -56,7 +55,6 @@ class Access:
             NPO_ADMIN,
             CSO_MEMBER_OR_DEPARTMENT,
             STAFF,
-            STAFF_ACCOUNT,
         }
     )
 
@@ -102,14 +100,31 @@ PERMISSION_MAP = {
     "login": public(GET_POST),
     "logout": public(POST, ok={"POST": {200, 302}}),
     "two_factor:verify": Rule(
-        Access.STAFF_ACCOUNT, GET_POST, refusal=403, ok={"GET": {200, 302}}, note="二段階認証"
+        Access.SIGNED_IN,
+        GET_POST,
+        ok={"GET": {200, 302}},
+        note="二段階認証（職員は必須、ほかの人は登録した人）。未登録なら登録の画面へ",
     ),
     "two_factor:setup": Rule(
-        Access.STAFF_ACCOUNT,
+        Access.SIGNED_IN,
         GET_POST,
-        refusal=403,
         ok={"GET": {200, 302}},
-        note="認証アプリの登録",
+        note="認証アプリの登録（だれでも。登録済みなら確認の画面へ）",
+    ),
+    # accounts: confirming an address, recovering a password, one's own account (/my/account/)
+    "accounts:resend_confirmation": public(GET_POST, note="答えはアドレスの有無にかかわらず同じ"),
+    "accounts:confirm_email": Rule(Access.TOKEN, GET_POST, note="POST だけが確認する"),
+    "accounts:password_reset": public(GET_POST, note="答えはアドレスの有無にかかわらず同じ"),
+    "accounts:password_reset_done": public(),
+    "accounts:password_reset_confirm": Rule(
+        Access.TOKEN, GET_POST, ok={"GET": {200, 302}}, note="Django の再設定（一度だけ）"
+    ),
+    "accounts:settings": Rule(Access.SIGNED_IN),
+    "accounts:change_name": Rule(Access.SIGNED_IN, POST),
+    "accounts:change_email": Rule(Access.SIGNED_IN, POST),
+    "accounts:change_password": Rule(Access.SIGNED_IN, POST),
+    "accounts:end_session": Rule(
+        Access.SIGNED_IN, POST, note="自分のログインだけ。ほかの人の番号では何も終わりません"
     ),
     # cso_registry: public directory and open data (published CSOs only)
     "cso_registry:list": public(),

@@ -201,27 +201,51 @@ def login_username(request, credentials):
     return str(value).strip().lower()[:254]
 
 
-def end_sessions_of(user):
-    """Delete every stored session signed in as ``user`` (database sessions).
+def session_key_changed(old_key, new_key):
+    """The session got a new key (after the second factor, a password change): its record
+    follows, so it is still listed and can be ended."""
+    from kyodo_portal.models import AccountSession
 
-    Django already refuses an inactive user on the next request; this also removes the
-    sessions themselves, so nothing signed in as them is left behind.
-    """
-    from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
-    ended = []
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
-            ended.append(session.session_key)
-    Session.objects.filter(session_key__in=ended).delete()
-    return len(ended)
+    if old_key and new_key and old_key != new_key:
+        AccountSession.objects.filter(session_key=old_key).update(session_key=new_key)
 
 
-def _end_sessions_of_deactivated_user(sender, instance, created, **kwargs):
-    if not created and not instance.is_active:
-        end_sessions_of(instance)
+def end_session_record(record):
+    """End one recorded session: the session itself (whatever engine keeps it) and its record."""
+    from importlib import import_module
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store(record.session_key).delete()
+    record.delete()
+
+
+def end_sessions_of(user, except_key=None):
+    """End every session signed in as ``user`` (but ``except_key``, the one in use), from the
+    record each sign-in leaves (kyodo_portal.models.AccountSession).
+
+    Django already refuses an inactive user, or a session from before a password change, on the
+    next request; this also removes the sessions themselves, so nothing signed in as them is
+    left behind. Returns how many ended."""
+    from kyodo_portal.models import AccountSession
+
+    records = AccountSession.objects.filter(user=user)
+    if except_key:
+        records = records.exclude(session_key=except_key)
+    ended = 0
+    for record in records:
+        end_session_record(record)
+        ended += 1
+    return ended
+
+
+def _end_sessions_of_deactivated_user(sender, instance, created, update_fields=None, **kwargs):
+    """A save that leaves the account inactive ends its sessions (a save of other fields only,
+    such as the last login time, is not a deactivation)."""
+    if created or instance.is_active:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    end_sessions_of(instance)
 
 
 def connect_signals():

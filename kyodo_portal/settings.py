@@ -48,6 +48,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "kyodo_portal",
+    "accounts",
     "cso_registry",
     "proposals",
     "evaluations",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     # A page for a signed-in person, or under /my/: Cache-Control private, no-store.
     "kyodo_portal.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Someone who set up a second factor passes it before their /my/ pages open.
+    "kyodo_portal.middleware.SecondFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -126,7 +129,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "account:home"  # staff land on the admin (accounts.views.LoginView)
 LOGOUT_REDIRECT_URL = "home"
 
 # Argon2id first, with OWASP's baseline parameters (kyodo_portal/hashers.py: about 45 ms a login
@@ -309,7 +312,17 @@ THROTTLE_RATES = {
     "signup:email": "3/h",
     "join_request:user": "10/d",
     "join_request:ip": "30/h",
+    # Accounts (accounts/): mail about an account to one address, a new confirmation link and
+    # password recovery asked from one client address, recovery mails to one address.
+    "account_mail:email": "5/h",
+    "account_resend:ip": "10/h",
+    "password_reset:ip": "10/h",
+    "password_reset:email": "3/h",
 }
+# A link that confirms an address (sign-up, a new address) is valid this many seconds; a link
+# to set a new password, PASSWORD_RESET_TIMEOUT seconds. Each works once.
+EMAIL_CONFIRMATION_MAX_AGE = env_int("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 60 * 60, minimum=600)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 60 * 60, minimum=600)
 
 # Uploads (kyodo_portal/uploads.py): confidential attachments live outside MEDIA_ROOT and are
 # only handed out by permission-checked download views; UPLOAD_MAX_BYTES limits each file.

@@ -1,7 +1,8 @@
 """Two-factor login for staff (django-otp TOTP): enter the code, or set up the authenticator app.
 
-``/account/2fa/`` asks a signed-in member of staff for the six-digit code of their confirmed
-device; ``/account/2fa/setup/`` shows a new key (QR code and text) to a member of staff who
+``/account/2fa/`` asks a signed-in member of staff (or anyone who set up an authenticator app:
+the second factor is required for staff and open to everyone) for the six-digit code of their
+confirmed device; ``/account/2fa/setup/`` shows a new key (QR code and text) to a person who
 has none yet and confirms it with a first code. Either way the session is then verified
 (``django_otp.login``) and gets a new key, and the admin opens (kyodo_portal.admin_site).
 A device is replaced only by 県民協働課 or a superuser deleting it in the admin
@@ -26,8 +27,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kyodo_portal.access import USES_SECOND_FACTOR_SESSION_KEY
 from kyodo_portal.notifications import notify_after_commit
-from kyodo_portal.security import client_ip
+from kyodo_portal.security import client_ip, session_key_changed
 
 logger = logging.getLogger("kyodo_portal.security")
 DEVICE_NAME = "認証アプリ"
@@ -68,8 +70,9 @@ class TokenForm(forms.Form):
         return token
 
 
-def _staff_only(request):
-    if not (request.user.is_active and request.user.is_staff):
+def _signed_in_only(request):
+    """Staff must pass the second factor; anyone else signed in may set it up and use it."""
+    if not (request.user.is_authenticated and request.user.is_active):
         raise PermissionDenied
 
 
@@ -79,12 +82,14 @@ def _next_url(request):
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return reverse("admin:index")
+    return reverse("admin:index" if request.user.is_staff else "account:home")
 
 
 def _verified(request, device):
     otp_login(request, device)
+    old_key = request.session.session_key
     request.session.cycle_key()
+    session_key_changed(old_key, request.session.session_key)
     return HttpResponseRedirect(_next_url(request))
 
 
@@ -92,7 +97,7 @@ def _verified(request, device):
 @sensitive_post_parameters("otp_token")
 @login_required
 def verify(request):
-    _staff_only(request)
+    _signed_in_only(request)
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).first()
     if device is None:
         return redirect(f"{reverse('two_factor:setup')}?{request.GET.urlencode()}")
@@ -108,7 +113,7 @@ def verify(request):
 @sensitive_post_parameters("otp_token")
 @login_required
 def setup(request):
-    _staff_only(request)
+    _signed_in_only(request)
     if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
         return redirect(f"{reverse('two_factor:verify')}?{request.GET.urlencode()}")
     with transaction.atomic():
@@ -122,6 +127,7 @@ def setup(request):
         if request.method == "POST" and form.is_valid():
             device.confirmed = True
             device.save(update_fields=["confirmed"])
+            request.session[USES_SECOND_FACTOR_SESSION_KEY] = True
             logger.warning(
                 "二段階認証の登録: 利用者 %s (IP %s)", request.user.pk, client_ip(request)
             )

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
 from kyodo_portal import views
 from kyodo_portal.page_cache import cache_public_page
 from outreach.views import home
@@ -14,8 +14,9 @@ admin.site.index_title = "県職員の業務"
 urlpatterns = [
     path("", cache_public_page(home), name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.urls")),
     path("cso/", include("cso_registry.urls")),
     path("", include("cso_registry.account_urls")),
     path("", include("proposals.urls")),

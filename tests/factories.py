@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from cso_registry.models import CSO, Membership, Municipality
 from kyodo_portal.models import Department, User
@@ -37,6 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.jp")
     full_name = factory.Sequence(lambda n: f"佐賀 太郎{n}")
+    email_verified_at = factory.LazyFunction(timezone.now)  # an account in use: address confirmed
     password = factory.PostGenerationMethodCall("set_password", "test-password-123")
 
     @factory.post_generation

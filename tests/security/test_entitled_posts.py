@@ -16,7 +16,7 @@ from advisors.models import AdvisorRequest
 from cso_registry.models import CSO, Membership
 from evaluations import services as evaluation_services
 from evaluations.models import Decision, Evaluation, Side
-from kyodo_portal.models import User
+from kyodo_portal.models import AccountSession, User
 from kyodo_portal.permission_map import PERMISSION_MAP
 from outreach.models import Registration
 from outreach.services import cancellation_token, confirmation_token
@@ -43,6 +43,15 @@ COVERED_ELSEWHERE = {
     "test_staff_with_a_device_enter_the_code_and_full_width_digits_are_accepted",
     "two_factor:setup": "tests/security/test_login.py::"
     "test_staff_without_a_device_set_one_up_with_a_real_totp_code",
+    # Their only effect is a mail (sent after the transaction commits): the mailbox is read there.
+    "accounts:resend_confirmation": "tests/accounts/test_recovery_and_settings.py::"
+    "test_the_confirmation_link_is_sent_again_only_to_an_unconfirmed_account",
+    "accounts:password_reset": "tests/accounts/test_recovery_and_settings.py::"
+    "test_forgot_password_mail_new_password_signed_in_other_sessions_ended",
+    "accounts:password_reset_confirm": "tests/accounts/test_recovery_and_settings.py::"
+    "test_forgot_password_mail_new_password_signed_in_other_sessions_ended",
+    "accounts:change_email": "tests/accounts/test_recovery_and_settings.py::"
+    "test_a_new_address_is_used_once_confirmed_from_its_own_mailbox",
 }
 
 
@@ -78,6 +87,9 @@ def _extras(world):
             )
         return Evaluation.objects.get(pk=evaluation.pk)
 
+    extras["other_session"] = AccountSession.objects.create(
+        user=member, session_key="another-browser-of-member-a"
+    )
     extras["open_evaluation"] = evaluation_of()
     extras["revealed_evaluation"] = evaluation_of(revealed=True)
     extras["proposed_evaluation"] = evaluation_of(revealed=True, proposed=True)
@@ -149,6 +161,36 @@ def _exists(model, **lookup):
 
 # name: (actor, URL kwargs, data, what must be true afterwards)
 POSTS = {
+    "accounts:confirm_email": (
+        "member_a",
+        None,  # the matrix's token: member_a's new address
+        lambda w, c: {},
+        lambda w: _exists(User, pk=w.users["member_a"].pk, email="member-a-new@example.jp"),
+    ),
+    "accounts:change_name": (
+        "member_a",
+        None,
+        lambda w, c: {"name-full_name": "佐賀 一郎"},
+        lambda w: _exists(User, pk=w.users["member_a"].pk, full_name="佐賀 一郎"),
+    ),
+    "accounts:change_password": (
+        "member_a",
+        None,
+        lambda w, c: {
+            "password-old_password": "test-password-123",
+            "password-new_password1": "kusunoki-no-mori-2027",
+            "password-new_password2": "kusunoki-no-mori-2027",
+        },
+        lambda w: User.objects.get(pk=w.users["member_a"].pk).check_password(
+            "kusunoki-no-mori-2027"
+        ),
+    ),
+    "accounts:end_session": (
+        "member_a",
+        lambda w: {"pk": w.other_session.pk},
+        lambda w, c: {},
+        lambda w: not AccountSession.objects.filter(pk=w.other_session.pk).exists(),
+    ),
     "account:signup": (
         "anonymous",
         None,

@@ -210,6 +210,8 @@ NOT_WALKED = {
     "login": FORM,
     "account:signup": FORM,
     "account:cso_register": FORM,
+    "accounts:resend_confirmation": FORM,
+    "accounts:password_reset": FORM,
     "advisors:create": FORM,
     # A theme number that names no theme answers 404: tested on its own below.
     "proposals:my_create": "test_a_theme_that_is_not_a_number_names_no_theme",
@@ -220,6 +222,7 @@ PAGES = sorted(
     if name
     and not pattern.pattern.converters
     and not route.startswith(("admin/", "__"))
+    and "GET" in rule_for(name, route).methods  # a form's POST-only target is not a page
     and name not in NOT_WALKED
 )
 

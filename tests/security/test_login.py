@@ -260,13 +260,26 @@ def test_the_next_url_after_the_code_stays_on_this_site(client, staff, two_facto
     assert response.url == "/admin/"
 
 
-def test_members_of_a_cso_have_no_two_factor_pages(client, two_factor_required):
+def test_a_member_of_a_cso_may_set_up_a_second_factor_and_must_then_pass_it(client):
+    """Required for staff, open to anyone: once set up, the member's own pages open only after
+    the code, in every later sign-in."""
     member = UserFactory()
     client.force_login(member)
+    assert client.get("/account/2fa/").url.startswith("/account/2fa/setup/")
+    assert client.get("/account/2fa/setup/").status_code == 200
+    device = TOTPDevice.objects.get(user=member, confirmed=False)
+    client.post("/account/2fa/setup/", {"otp_token": totp_code(device), "next": "/my/"})
+    assert TOTPDevice.objects.get(user=member).confirmed
 
-    assert client.get("/account/2fa/").status_code == 403
-    assert client.get("/account/2fa/setup/").status_code == 403
-    assert not TOTPDevice.objects.exists()
+    client.logout()
+    signed_in = client.post("/login/", {"username": member.email, "password": "test-password-123"})
+
+    assert signed_in.url.startswith("/account/2fa/")
+    assert client.get("/my/").url.startswith("/account/2fa/")
+    device.refresh_from_db()
+    passed = client.post("/account/2fa/", {"otp_token": totp_code(device, 30), "next": "/my/"})
+    assert passed.url == "/my/"
+    assert client.get("/my/").status_code == 200
 
 
 def test_the_setup_page_shows_the_key_as_text_for_manual_entry(client, staff, two_factor_required):

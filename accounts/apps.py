@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("アカウント")
+
+    def ready(self):
+        from accounts import services
+
+        services.connect_signals()
