@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 from django.contrib.auth.models import Group
+from django.core import mail
 
 from kyodo_portal.roles import Role
 from tests.browser.conftest import DESKTOP, PHONE, admin_log_in, log_in, log_out, screenshot
@@ -57,11 +58,19 @@ def success_message(page):
 # --- Journey 1 ---------------------------------------------------------------------------------
 
 
+def mailed_link(address):
+    """The link in the last mail to ``address`` (Django's locmem outbox, shared with the live
+    server's thread)."""
+    message = next(m for m in reversed(mail.outbox) if m.to == [address])
+    return re.search(r"https?://\S+", message.body)[0]
+
+
 def test_a_newcomer_registers_a_cso_which_the_prefecture_publishes_and_anyone_can_find(
-    page, live_server
+    page, live_server, settings
 ):
     from cso_registry.models import CSO
 
+    settings.SITE_URL = live_server.url  # the links in the mails lead to this server
     coordinator()
     # A newcomer signs up.
     page.goto(f"{live_server.url}/")
@@ -73,7 +82,13 @@ def test_a_newcomer_registers_a_cso_which_the_prefecture_publishes_and_anyone_ca
     field(page, "パスワード(確認用)").fill("ureshino-tea-2026")
     page.get_by_label("個人情報の取扱いに同意します").check()
     submit(page, "アカウントを作る")
+    assert page.locator("h1").inner_text() == "メールを確認してください"
+
+    # The address is confirmed from the mailbox; then the newcomer is signed in.
+    page.goto(mailed_link("newcomer@example.jp"))
+    submit(page, "メールアドレスを確認する")
     assert page.url.endswith("/my/")
+    assert "メールアドレス（newcomer@example.jp）を確認しました。" in success_message(page)
 
     # ... and registers the CSO: 申請中 until the prefecture checks it.
     follow(page, "団体を新しく登録する")
@@ -129,6 +144,32 @@ def test_a_newcomer_registers_a_cso_which_the_prefecture_publishes_and_anyone_ca
     follow(page, "うれしの茶の里ネット")
     assert page.locator("h1").inner_text() == "うれしの茶の里ネット"
     assert "newcomer@example.jp" not in page.content()  # no personal data on the public page
+
+
+def test_a_member_who_forgot_the_password_sets_a_new_one_from_the_mail_and_is_signed_in(
+    page, live_server, settings
+):
+    settings.SITE_URL = live_server.url
+    UserFactory(email="forgetful@example.jp", full_name="多久 次郎")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/login/")
+    follow(page, "パスワードを忘れた方")
+    page.get_by_label("メールアドレス").fill("forgetful@example.jp")
+    submit(page, "リンクを送る")
+    assert page.locator("h1").inner_text() == "メールを確認してください"
+
+    page.goto(mailed_link("forgetful@example.jp"))
+    field(page, "新しいパスワード").fill("taku-seibyo-2027")
+    field(page, "新しいパスワード(確認用)").fill("taku-seibyo-2027")
+    screenshot(page, "journey-password-reset-375")
+    submit(page, "パスワードを設定する")
+
+    assert page.url.endswith("/my/")
+    assert "新しいパスワードを設定し、ログインしました。" in success_message(page)
+    page.set_viewport_size(DESKTOP)
+    log_out(page)
+    log_in(page, live_server, "forgetful@example.jp", "taku-seibyo-2027")
+    assert page.url.endswith("/my/")
 
 
 # --- Journey 2 ---------------------------------------------------------------------------------
