@@ -309,7 +309,6 @@ THROTTLE_RATES = {
     "guest_registration:ip": "20/h",
     "guest_registration:email": "3/h",
     "signup:ip": "10/h",
-    "signup:email": "3/h",
     "join_request:user": "10/d",
     "join_request:ip": "30/h",
     # Accounts (accounts/): mail about an account to one address, a new confirmation link and

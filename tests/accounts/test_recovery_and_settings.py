@@ -293,3 +293,21 @@ def test_nobody_ends_another_persons_session(client):
     client.post(reverse("accounts:end_session", args=[record.pk]))
 
     assert AccountSession.objects.filter(pk=record.pk).exists()
+
+
+def test_an_account_made_by_staff_in_the_admin_signs_in_without_a_confirmation_mail(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:kyodo_portal_user_add"),
+        {
+            "email": "new-staff@example.jp",
+            "usable_password": "true",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    client.logout()
+
+    assert User.objects.get(email="new-staff@example.jp").email_verified
+    assert sign_in("new-staff@example.jp", NEW_PASSWORD)
