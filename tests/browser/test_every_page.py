@@ -123,7 +123,29 @@ def _cso_pages():
     return [{"pk": _member_cso().pk}]
 
 
+def _address_confirmation():
+    from accounts.tokens import make_token
+
+    return [{"token": make_token(_member(), "cso-new-address@example.jp")}]
+
+
+def _password_reset():
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    member = _member()
+    return [
+        {
+            "uidb64": urlsafe_base64_encode(force_bytes(member.pk)),
+            "token": default_token_generator.make_token(member),
+        }
+    ]
+
+
 OBJECTS = {
+    "accounts:confirm_email": _address_confirmation,
+    "accounts:password_reset_confirm": _password_reset,
     "cso_registry:detail": lambda: [
         {"pk": cso.pk}
         for cso in _public_csos()  # one with contacts published, one without
