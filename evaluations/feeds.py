@@ -15,11 +15,6 @@ from proposals.models import Agreement
 FEED_SIZE = 50
 
 
-def project_url(agreement):
-    """The public page of a collaboration: the stable address /projects/<id>/ (DESIGN.md)."""
-    return f"/projects/{agreement.pk}/"
-
-
 def _at_noon(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
@@ -78,9 +73,6 @@ class ConcludedAgreementsFeed(SiteFeed):
             "form": item.get_form_display(),
             "day": wareki_date(item.concluded_on),
         }
-
-    def item_link(self, item):
-        return project_url(item)
 
     def item_pubdate(self, item):
         return _at_noon(item.concluded_on)

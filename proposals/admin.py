@@ -672,7 +672,7 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
     def theme_or_free(self, obj):
         return obj.theme.title if obj.theme_id else gettext("自由提案")
 
-    @admin.display(description=_("審査 平均点"), ordering="review_points")
+    @admin.display(description=_("審査 平均点"), ordering="review_mean_points")
     def review_average(self, obj):
         if not obj.review_count:
             return "-"

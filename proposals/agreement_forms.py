@@ -36,7 +36,7 @@ class ChangeRequestForm(forms.Form):
 
 
 class ProgressReportForm(forms.ModelForm):
-    """A progress report from either side (the CSO on /my/, staff in the admin)."""
+    """A CSO's progress report on /my/ (staff report on the agreement's admin page)."""
 
     file = attachment_field()
 

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -317,8 +318,10 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(status=Proposal.Status.AGREED)
 
     def with_review_totals(self):
-        """Annotate review_total (sum of the reviewers' weighted totals, each out of 100),
-        review_count (reviewers who finished) and review_average."""
+        """Annotate review_points (Σ value × weight over the reviewers who finished; their
+        total out of 100 is ``weighted_total(review_points)``), review_count (the reviewers who
+        finished) and review_mean_points (review_points per reviewer, for sorting by the
+        average; None until someone finished)."""
         points = (
             ReviewScore.objects.filter(
                 assignment__proposal=OuterRef("pk"), assignment__completed_at__isnull=False
@@ -336,6 +339,11 @@ class ProposalQuerySet(models.QuerySet):
         return self.annotate(
             review_points=Subquery(points, output_field=models.IntegerField()),
             review_count=Subquery(finished, output_field=models.IntegerField()),
+        ).annotate(
+            review_mean_points=ExpressionWrapper(
+                Cast("review_points", models.FloatField()) / F("review_count"),
+                output_field=models.FloatField(),
+            )
         )
 
 

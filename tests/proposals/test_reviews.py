@@ -165,3 +165,30 @@ def test_the_ranking_orders_a_themes_proposals_by_average(client, promoter, depa
     titles = [row["proposal"].title for row in response.context["rows"]]
     assert titles == ["高い提案", "低い提案", "未採点の提案"]
     assert [row["average"] for row in response.context["rows"]] == [100.0, 40.0, None]
+
+
+@pytest.mark.django_db
+def test_the_proposal_list_sorts_the_average_column_by_the_average_not_the_sum(
+    client, promoter, second_reviewer, department
+):
+    """One reviewer gave 100; two reviewers gave 60 each (sum 120, average 60)."""
+    theme = ThemeFactory(department=department)
+    criterion = theme.criteria.create(name="公益性", weight=100, order=0)
+    ranked = []
+    for title, values in [("一人が高く採点", [5]), ("二人が中ほどに採点", [3, 3])]:
+        proposal = ProposalFactory(theme=theme, department=department, title=title)
+        proposal = arrange(proposal, S.SUBMITTED, member=proposal.created_by, staff=promoter)
+        for reviewer, value in zip([promoter, second_reviewer], values, strict=False):
+            assignment = services.review_assign(proposal=proposal, reviewer=reviewer, by=promoter)
+            ReviewScore.objects.create(assignment=assignment, criterion=criterion, value=value)
+            assignment.completed_at = assignment.assigned_at
+            assignment.save(update_fields=["completed_at"])
+        ranked.append(title)
+    client.force_login(promoter)
+    columns = client.get(reverse("admin:proposals_proposal_changelist")).context["cl"]
+    column = list(columns.list_display).index("review_average")
+
+    ascending = client.get(reverse("admin:proposals_proposal_changelist"), {"o": str(column)})
+
+    titles = [p.title for p in ascending.context["cl"].result_list]
+    assert titles == ["二人が中ほどに採点", "一人が高く採点"]
