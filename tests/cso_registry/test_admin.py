@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from cso_registry.models import CSO, CSOHistoryEntry, Membership
 from tests.cso_registry.test_survey_import import csv_bytes, good_rows
@@ -156,16 +157,42 @@ def test_the_admin_searches_name_furigana_in_hiragana_and_corporate_number(clien
 
 @pytest.mark.django_db
 def test_the_admin_list_filters_by_kind_field_municipality_status_and_due(client, coordinator):
+    """Each filter keeps the CSO that matches it and drops the one that does not."""
+    from cso_registry.models import ActivityField, Municipality
+
+    field = ActivityField.objects.order_by("pk").first()
+    other_field = ActivityField.objects.exclude(pk=field.pk).first()
+    town = Municipality.objects.order_by("pk").first()
+    other_town = Municipality.objects.exclude(pk=town.pk).first()
+    match = CSOFactory(
+        name="条件に合う会",
+        kind=CSO.Kind.PTA,
+        municipality=town,
+        status=CSO.Status.PENDING,
+        verified_on=None,
+    )
+    match.activity_fields.set([field])
+    other = CSOFactory(
+        name="条件に合わない会",
+        kind=CSO.Kind.CIVIC_GROUP,
+        municipality=other_town,
+        verified_on=timezone.localdate(),
+    )
+    other.activity_fields.set([other_field])
+    due = CSOFactory(name="要更新の会", verified_on=None)
     client.force_login(coordinator)
 
-    for params in (
-        {"kind__exact": "pta"},
-        {"activity_fields__id__exact": "1"},
-        {"municipality__id__exact": "1"},
-        {"status__exact": "pending"},
-        {"verification": "due"},
-    ):
-        assert client.get(reverse(CHANGELIST), params).status_code == 200
+    def names(params):
+        response = client.get(reverse(CHANGELIST), params)
+        return {cso.name for cso in response.context["cl"].result_list}
+
+    assert names({"kind__exact": "pta"}) == {match.name}
+    assert names({"activity_fields__id__exact": str(field.pk)}) == {match.name}
+    assert names({"municipality__id__exact": str(town.pk)}) >= {match.name}
+    assert other.name not in names({"municipality__id__exact": str(town.pk)})
+    assert names({"status__exact": "pending"}) == {match.name}
+    assert due.name in names({"verification": "due"})
+    assert other.name not in names({"verification": "due"})
 
 
 @pytest.mark.django_db

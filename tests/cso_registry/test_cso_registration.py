@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -79,7 +81,12 @@ def test_a_wrong_field_gets_a_japanese_message_beside_it_and_nothing_is_saved(
     assert list(form.errors) == [field]
     assert message in form.errors[field][0]
     html = response.content.decode()
-    assert f'aria-describedby="id_{field}_error' in html or f"id_{field}_error" in html
+    # The field points at its error (screen readers read it with the field), and the error
+    # element with that id holds the message.
+    described_by = re.search(rf'<[^>]* id="id_{field}"[^>]*>', html)[0]
+    assert f"id_{field}_error" in re.search(r'aria-describedby="([^"]*)"', described_by)[1].split()
+    error = re.search(rf'<div id="id_{field}_error"[^>]*>(.*?)</div>', html, flags=re.S)[1]
+    assert message in error
     assert "入力内容を確認してください" in html
     assert not CSO.objects.exists()
     assert not Membership.objects.exists()

@@ -8,10 +8,28 @@ from django.template import engines
 from django.template.loaders.cached import Loader as CachedLoader
 
 
-def test_templates_are_compiled_once_per_process_by_the_cached_loader():
-    engine = engines["django"].engine
+def test_templates_are_read_and_compiled_once_per_process(monkeypatch):
+    """The second time a page's templates are needed, no file is read again."""
+    from django.template.loaders.filesystem import Loader as FilesystemLoader
 
-    assert [type(loader) for loader in engine.template_loaders] == [CachedLoader]
+    engine = engines["django"].engine
+    for loader in engine.template_loaders:
+        if isinstance(loader, CachedLoader):
+            loader.reset()
+    reads = []
+    real = FilesystemLoader.get_contents
+    monkeypatch.setattr(
+        FilesystemLoader,
+        "get_contents",
+        lambda self, origin: reads.append(origin.name) or real(self, origin),
+    )
+
+    engine.get_template("outreach/guideline.html")
+    first = len(reads)
+    engine.get_template("outreach/guideline.html")
+
+    assert first > 0
+    assert len(reads) == first
 
 
 def test_database_connections_persist_between_requests_by_default():
