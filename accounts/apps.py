@@ -7,6 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("アカウント")
 
     def ready(self):
-        from accounts import services
+        from accounts import closing, my_data, services
 
         services.connect_signals()
+        # What closing does to the account itself and what the person downloads about it
+        # (accounts/personal_data.py: each app above registers its own in its ready()).
+        closing.register()
+        my_data.register()

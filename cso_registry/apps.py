@@ -20,3 +20,8 @@ class CsoRegistryConfig(AppConfig):
             },
             private={"CSO": ["verification_reminded_on"]},
         )
+
+        # Memberships in "download my data" and in closing an account (accounts/personal_data.py).
+        from cso_registry import personal_data
+
+        personal_data.register()

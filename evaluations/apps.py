@@ -19,3 +19,8 @@ class EvaluationsConfig(AppConfig):
         from evaluations.sections import cso_track_record
 
         register_detail_section(cso_track_record)
+
+        # 振り返り in "download my data" and in closing an account (accounts/personal_data.py).
+        from evaluations import personal_data
+
+        personal_data.register()

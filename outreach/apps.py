@@ -22,3 +22,8 @@ class OutreachConfig(AppConfig):
                 "PromoterContact": lambda contact: contact.is_listed,
             },
         )
+
+        # 催しの申込 in "download my data" and in closing an account (accounts/personal_data.py).
+        from outreach import personal_data
+
+        personal_data.register()

@@ -35,3 +35,8 @@ class ProposalsConfig(AppConfig):
                 "ProgressReport": lambda report: report.is_public and report.agreement.is_public,
             },
         )
+
+        # What a person wrote or did here, in "download my data" and on the closing page.
+        from proposals import personal_data
+
+        personal_data.register()
