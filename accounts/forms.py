@@ -95,3 +95,28 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         **auth_forms.PasswordChangeForm.error_messages,
         "password_incorrect": _("いまのパスワードが違います。"),
     }
+
+
+class CloseAccountForm(forms.Form):
+    """Closing one's account cannot be undone: the password again, and a plain yes."""
+
+    password = forms.CharField(
+        label=_("パスワード"),
+        help_text=_("本人の確認のため、いまのパスワードを入れてください。"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label=_("上の説明を読みました。アカウントを閉じると元に戻せないことを理解しています。"),
+        error_messages={"required": _("説明を読んだら、チェックを入れてください。")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("パスワードが違います。"), code="password_incorrect")
+        return password

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts import data_views, views
 
 app_name = "accounts"
 
@@ -25,4 +25,7 @@ urlpatterns = [
     path("my/account/email/", views.change_email, name="change_email"),
     path("my/account/password/", views.change_password, name="change_password"),
     path("my/account/sessions/<int:pk>/end/", views.end_session, name="end_session"),
+    path("my/account/data/", data_views.my_data, name="data"),
+    path("my/account/data.json", data_views.my_data_json, name="data_json"),
+    path("my/account/close/", data_views.close_account, name="close"),
 ]

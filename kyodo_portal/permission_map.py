@@ -126,6 +126,15 @@ PERMISSION_MAP = {
     "accounts:end_session": Rule(
         Access.SIGNED_IN, POST, note="自分のログインだけ。ほかの人の番号では何も終わりません"
     ),
+    "accounts:data": Rule(
+        Access.SIGNED_IN, note="自分のデータだけ（ほかの人の個人情報は載せない）"
+    ),
+    "accounts:data_json": Rule(Access.SIGNED_IN, note="同じ内容の JSON（attachment）"),
+    "accounts:close": Rule(
+        Access.SIGNED_IN,
+        GET_POST,
+        note="団体の最後の管理者と職員は閉じられない（理由を表示し、POST は何も変えずに戻す）",
+    ),
     # cso_registry: public directory and open data (published CSOs only)
     "cso_registry:list": public(),
     "cso_registry:detail": public(note="公開中の団体だけ。非公開・申請中は 404"),

@@ -191,6 +191,17 @@ POSTS = {
         lambda w, c: {},
         lambda w: not AccountSession.objects.filter(pk=w.other_session.pk).exists(),
     ),
+    "accounts:close": (
+        "plain_member_a",  # not the last 管理者 of anything: nothing stops closing
+        None,
+        lambda w, c: {"password": "test-password-123", "understood": "on"},
+        lambda w: (
+            User.objects.filter(
+                pk=w.users["plain_member_a"].pk, is_active=False, closed_at__isnull=False
+            ).exists()
+            and _exists(Membership, pk=w.other_membership_a.pk, status=Membership.Status.LEFT)
+        ),
+    ),
     "account:signup": (
         "anonymous",
         None,
