@@ -323,6 +323,16 @@ THROTTLE_RATES = {
 EMAIL_CONFIRMATION_MAX_AGE = env_int("EMAIL_CONFIRMATION_MAX_AGE", 3 * 24 * 60 * 60, minimum=600)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 24 * 60 * 60, minimum=600)
 
+# Retention (accounts/retention.py; `manage.py purge_personal_data`, run daily): after how many
+# days each kind of personal data is deleted or made anonymous (README「設定」, defaults argued there).
+RETENTION_UNCONFIRMED_REGISTRATION_DAYS = env_int(
+    "RETENTION_UNCONFIRMED_REGISTRATION_DAYS", 7, minimum=1
+)
+RETENTION_UNVERIFIED_ACCOUNT_DAYS = env_int("RETENTION_UNVERIFIED_ACCOUNT_DAYS", 14, minimum=1)
+RETENTION_LOGIN_LOG_DAYS = env_int("RETENTION_LOGIN_LOG_DAYS", 180, minimum=1)
+RETENTION_EVENT_PARTICIPANT_DAYS = env_int("RETENTION_EVENT_PARTICIPANT_DAYS", 365, minimum=1)
+RETENTION_STAFF_ACCESS_LOG_DAYS = env_int("RETENTION_STAFF_ACCESS_LOG_DAYS", 5 * 365, minimum=1)
+
 # Uploads (kyodo_portal/uploads.py): confidential attachments live outside MEDIA_ROOT and are
 # only handed out by permission-checked download views; UPLOAD_MAX_BYTES limits each file.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))

@@ -8,6 +8,9 @@ class OutreachConfig(AppConfig):
 
     def ready(self):
         from kyodo_portal import page_cache
+        from outreach import retention
+
+        retention.register()
 
         page_cache.watch_app(
             self,
