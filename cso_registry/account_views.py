@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import services as account_services
 from accounts.views import check_your_mail
 from cso_registry import services
-from cso_registry.access import admin_csos, member_csos, membership_of
+from cso_registry.access import admin_csos, is_cso_member, member_csos, membership_of
 from cso_registry.forms import CSOProfileForm, JoinSearchForm, SignupForm, SurveyAnswerForm
 from cso_registry.models import CSO, Membership, SurveyAnswer
 from cso_registry.normalize import search_variants
-from kyodo_portal import throttle
+from kyodo_portal import personal_data_log, throttle
 from kyodo_portal.access import is_verified_staff
 from kyodo_portal.security import client_ip
 
@@ -304,6 +304,14 @@ def cso_sheet(request, pk):
     """A4 sheet of everything recorded, for a group to check on paper (代理入力 included)."""
     cso = _cso_for(request.user, pk, staff_may_view=True)
     cso = CSO.objects.for_listing().select_related("municipality").get(pk=cso.pk)
+    if (
+        is_verified_staff(request.user)
+        and not cso.contact_public
+        and not is_cso_member(request.user, cso)
+    ):
+        personal_data_log.record(
+            request, _("CSO 確認シート（非公開の連絡先）"), 1, subject=cso.name
+        )
     return render(
         request,
         "cso_registry/my/sheet.html",

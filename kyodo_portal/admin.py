@@ -1,11 +1,21 @@
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Left, StrIndex
+from django.http import HttpResponseRedirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyodo_portal.models import Department, User
+from kyodo_portal import personal_data_log
+from kyodo_portal.access import is_coordinator
+from kyodo_portal.admin_site import ChoiceListFilter
+from kyodo_portal.csv_export import streaming_csv_response
+from kyodo_portal.models import Department, PersonalDataAccess, User
 
 
 @admin.register(User)
@@ -62,3 +72,109 @@ admin.site.unregister(Group)
 class RoleGroupAdmin(GroupAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The log of staff access to personal data: 県民協働課 reads and exports it; nobody writes,
+# changes or deletes an entry here (kyodo_portal/personal_data_log.py writes them).
+
+
+class AccessingStaffFilter(ChoiceListFilter):
+    title = _("職員")
+    parameter_name = "user"
+
+    def lookups(self, request, model_admin):
+        staff = User.objects.filter(pk__in=PersonalDataAccess.objects.values("user"))
+        return [(user.pk, f"{user} <{user.email}>") for user in staff.order_by("email")]
+
+    def filter(self, queryset, value):
+        return queryset.filter(user_id=value)
+
+
+class AccessKindFilter(ChoiceListFilter):
+    """The kind of what was opened or exported: ``what`` up to personal_data_log.SEPARATOR."""
+
+    title = _("内容の種類")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        position = StrIndex("what", Value(personal_data_log.SEPARATOR))
+        kinds = (
+            PersonalDataAccess.objects.alias(position=position)
+            .annotate(
+                kind=Case(
+                    When(position__gt=0, then=Left("what", F("position") - 1)),
+                    default=F("what"),
+                )
+            )
+            .values_list("kind", flat=True)
+            .distinct()
+            .order_by("kind")
+        )
+        return [(kind, kind) for kind in kinds]
+
+    def filter(self, queryset, value):
+        return queryset.filter(
+            Q(what=value) | Q(what__startswith=f"{value}{personal_data_log.SEPARATOR}")
+        )
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "what", "rows", "path"]
+    list_filter = [AccessingStaffFilter, AccessKindFilter]
+    list_select_related = ["user"]
+    search_fields = ["what", "user__email", "user__full_name"]
+    date_hierarchy = "at"
+    fields = ["at", "user", "what", "rows", "path"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return is_coordinator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_coordinator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # purge_personal_data removes entries after their retention period
+
+    def get_urls(self):
+        export = path(
+            "export.csv",
+            self.admin_site.admin_view(self.export_view),
+            name="kyodo_portal_personaldataaccess_export",
+        )
+        return [export, *super().get_urls()]
+
+    def export_view(self, request):
+        """The entries the list shows with the same filters, search and date, as CSV. The file
+        names staff, so exporting it is itself recorded."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            entries = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            return HttpResponseRedirect(request.path.removesuffix("export.csv") + "?e=1")
+        logged = personal_data_log.record(
+            request, _("個人情報の閲覧・出力の記録（CSV）"), entries.count()
+        )
+        entries = entries.exclude(pk=logged.pk).select_related("user").order_by("at", "pk")
+        header = [_("日時"), _("職員"), _("メールアドレス"), _("内容"), _("件数"), _("画面")]
+        rows = (
+            [
+                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+                entry.user.full_name,
+                entry.user.email,
+                entry.what,
+                entry.rows,
+                entry.path,
+            ]
+            for entry in entries.iterator(chunk_size=2000)
+        )
+        stamp = timezone.localdate().strftime("%Y%m%d")
+        return streaming_csv_response(header, rows, filename=f"personal-data-access-{stamp}.csv")

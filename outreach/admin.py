@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kyodo_portal import page_cache
+from kyodo_portal import page_cache, personal_data_log
 from kyodo_portal.access import staff_units
 from outreach import exports, services
 from outreach.models import Event, MunicipalContact, NewsItem, PromoterContact, Registration
@@ -135,6 +135,12 @@ class EventAdmin(admin.ModelAdmin):
         description=gettext_lazy("参加者名簿をCSVで出力する"), permissions=["view_registration"]
     )
     def export_participants(self, request, queryset):
+        personal_data_log.record(
+            request,
+            _("参加者名簿（CSV）"),
+            exports.participants(queryset).count(),
+            subject="、".join(event.title for event in queryset),
+        )
         response = HttpResponse(
             exports.participants_csv(queryset), content_type="text/csv; charset=utf-8"
         )

@@ -12,9 +12,9 @@ def _local(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def participants_csv(events):
-    """Every registration of ``events`` except unconfirmed guest applications."""
-    registrations = (
+def participants(events):
+    """Every registration of ``events`` except unconfirmed guest applications, in list order."""
+    return (
         Registration.objects.filter(event__in=events)
         .exclude(status=Registration.Status.PENDING)
         .select_related("event")
@@ -30,6 +30,10 @@ def participants_csv(events):
             "event__starts_at", "event_id", "status_order", "waitlisted_at", "created_at", "pk"
         )
     )
+
+
+def participants_csv(events):
+    registrations = participants(events)
     header = [
         _("催し"),
         _("開始日時"),
