@@ -185,7 +185,7 @@ class SignupForm(BaseUserCreationForm):
     the mail tells the address's owner (accounts.services.signup)."""
 
     agree = forms.BooleanField(
-        label=_("個人情報の取扱いに同意します"),
+        label=_("利用規約と個人情報の取扱いに同意します"),
         help_text=_(
             "氏名とメールアドレスは、団体の管理者と県の担当者が連絡に使うためだけに利用し、"
             "公開しません。"

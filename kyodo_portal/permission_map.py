@@ -221,6 +221,8 @@ PERMISSION_MAP = {
     "outreach:news_detail": public(note="公開日時の前は 404"),
     "outreach:contacts": public(),
     "outreach:guideline": public(),
+    "outreach:privacy": public(),
+    "outreach:terms": public(),
     # advisors (/my/advisor-requests/)
     "advisors:list": Rule(Access.SIGNED_IN),
     "advisors:create": Rule(

@@ -15,7 +15,10 @@ class RegistrationForm(forms.ModelForm):
 
 class GuestRegistrationForm(forms.ModelForm):
     consent = forms.BooleanField(
-        label=_("入力した個人情報を、この催しの運営と連絡のためだけに使うことに同意します。"),
+        label=_(
+            "入力した個人情報（配慮が必要なことを含みます）を、"
+            "この催しの運営と連絡のためだけに使うことに同意します。"
+        ),
         error_messages={"required": _("申し込むには、個人情報の取扱いへの同意が必要です。")},
     )
 

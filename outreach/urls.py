@@ -27,4 +27,6 @@ urlpatterns = [
     path("news/<int:pk>/", cache_public_page(views.news_detail), name="news_detail"),
     path("contacts/", cache_public_page(views.contacts), name="contacts"),
     path("guideline/", cache_public_page(views.guideline), name="guideline"),
+    path("privacy/", cache_public_page(views.privacy), name="privacy"),
+    path("terms/", cache_public_page(views.terms), name="terms"),
 ]

@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import retention
 from cso_registry.models import Municipality
 from kyodo_portal import throttle
 from kyodo_portal.security import client_ip
@@ -313,3 +317,38 @@ def contacts(request):
 @require_safe
 def guideline(request):
     return render(request, "outreach/guideline.html")
+
+
+# The privacy notice and the terms of use ----------------------------------------------------
+
+# Drafts for the prefecture's legal office: a new version and date with each change of the text.
+PRIVACY_NOTICE_VERSION = ("第1版（案）", datetime.date(2026, 12, 2))
+TERMS_VERSION = ("第1版（案）", datetime.date(2026, 12, 2))
+
+
+@require_safe
+def privacy(request):
+    """個人情報の取扱い: the retention periods are the ones purge_personal_data applies."""
+    version, dated = PRIVACY_NOTICE_VERSION
+    return render(
+        request,
+        "outreach/privacy.html",
+        {
+            "retention_rules": retention.rules(),
+            "session_hours": settings.SESSION_COOKIE_AGE // 3600,
+            "lockout_failures": settings.AXES_FAILURE_LIMIT,
+            "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            "version": version,
+            "dated": dated,
+        },
+    )
+
+
+@require_safe
+def terms(request):
+    version, dated = TERMS_VERSION
+    return render(
+        request,
+        "outreach/terms.html",
+        {"session_hours": settings.SESSION_COOKIE_AGE // 3600, "version": version, "dated": dated},
+    )
