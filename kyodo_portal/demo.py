@@ -1,6 +1,7 @@
 """Demo data for a newcomer's `make run`: departments and one staff user per staff role."""
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from kyodo_portal.models import Department, User
 from kyodo_portal.roles import Role
@@ -41,7 +42,12 @@ def demo_user(email, *, full_name, role, department=None, is_staff=False):
     """Create a demo user once; later runs leave it (and its password hash) untouched."""
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"full_name": full_name, "department": department, "is_staff": is_staff},
+        defaults={
+            "full_name": full_name,
+            "department": department,
+            "is_staff": is_staff,
+            "email_verified_at": timezone.now(),  # a demo login works from the first run
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)

@@ -60,3 +60,14 @@ def test_seed_demo_refuses_to_run_when_debug_is_off(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_login_the_readme_lists_signs_in_with_the_demo_password(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+    for email in ("cso@example.jp", "cso2@example.jp", "suishin@example.jp", "kyodo@example.jp"):
+        response = client.post("/login/", {"username": email, "password": "kyodo-demo-2026"})
+        assert response.status_code == 302, email
+        client.logout()

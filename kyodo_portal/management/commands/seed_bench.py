@@ -430,12 +430,18 @@ class Command(BaseCommand):
                 "department_id": divisions[0],
                 "is_staff": True,
                 "password": password,
+                "email_verified_at": self.now,
             },
         )
         promoter.groups.add(promoter_group)
         coordinator, _ = user_model.objects.get_or_create(
             email=BENCH_COORDINATOR,
-            defaults={"full_name": "ベンチ 協働課", "is_staff": True, "password": password},
+            defaults={
+                "full_name": "ベンチ 協働課",
+                "is_staff": True,
+                "password": password,
+                "email_verified_at": self.now,
+            },
         )
         coordinator.groups.add(coordinator_group)
         self.staff_id = coordinator.pk
@@ -443,7 +449,7 @@ class Command(BaseCommand):
 
         first = self.next_id(table("kyodo_portal", "User"))
         columns = ["id", "password", "email", "full_name", "is_superuser", "is_staff"]
-        columns += ["is_active", "date_joined"]
+        columns += ["is_active", "date_joined", "email_verified_at"]
         with Writer(self.cursor, table("kyodo_portal", "User"), columns) as users:
             for offset in range(user_count):
                 users.row(
@@ -454,6 +460,7 @@ class Command(BaseCommand):
                     False,
                     False,
                     True,
+                    self.now.isoformat(),
                     self.now.isoformat(),
                 )
         self.member_ids = list(range(first, first + user_count))
