@@ -72,20 +72,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Headers on every answer, the 400 page of RefuseNulMiddleware included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL in the request: 400, before anything reads the session (PostgreSQL refuses a NUL
+    # in a session key) or any view runs.
+    "kyodo_portal.middleware.RefuseNulMiddleware",
     # A page for a signed-in person, or under /my/: Cache-Control private, no-store.
     "kyodo_portal.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Someone who set up a second factor passes it before their /my/ pages open.
     "kyodo_portal.middleware.SecondFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "kyodo_portal.middleware.RefuseNulMiddleware",  # a NUL in the request: 400, before any view
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
