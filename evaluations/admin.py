@@ -27,6 +27,7 @@ from evaluations.models import (
     Side,
     evaluable_agreements,
 )
+from kyodo_portal.admin_site import ScopedObjectMixin
 from proposals.models import Agreement
 
 
@@ -110,7 +111,7 @@ class StartForm(forms.Form):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "label_display",
@@ -161,12 +162,6 @@ class EvaluationAdmin(admin.ModelAdmin):
                 ),
             )
         )
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(_("見つからないか、担当外です。"))
-        return obj
 
     def has_add_permission(self, request):
         return False

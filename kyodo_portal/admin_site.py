@@ -21,9 +21,10 @@ from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.access import needs_second_factor
 from kyodo_portal.request_input import beyond_64_bits
@@ -137,3 +138,14 @@ class PortalAdminSite(AdminSite):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "kyodo_portal.admin_site.PortalAdminSite"
+
+
+class ScopedObjectMixin:
+    """Someone else's object answers 404 on every object URL (change, history, delete and
+    our own views), rather than the admin's usual redirect to the index."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(_("見つからないか、担当外です。"))
+        return obj

@@ -14,16 +14,19 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cso_registry.display import cso_names_with_state, cso_states
 from kyodo_portal.access import is_department_staff, is_department_staff_account, staff_units
-from kyodo_portal.admin_site import ChoiceListFilter
+from kyodo_portal.admin_site import ChoiceListFilter, ScopedObjectMixin
 from kyodo_portal.request_input import object_id
 from kyodo_portal.wareki import fiscal_year_label
 from proposals import services
+
+# Agreements (協定書) have their own admin module; importing it registers them.
+from proposals.agreements import admin as agreement_admin  # noqa: F401
 from proposals.forms import ScoreForm, ThemeAdminForm, TransitionCommentForm, attachment_field
 from proposals.models import (
     Attachment,
@@ -37,49 +40,6 @@ from proposals.models import (
     Theme,
     weighted_total,
 )
-
-
-def cso_names_with_state(csos):
-    """The CSOs' names for a list, each not verified by 県民協働課 marked with its state."""
-    return format_html_join(
-        "、",
-        "{}{}",
-        (
-            (cso.name, "" if cso.can_collaborate else f"（{cso.get_status_display()}）")
-            for cso in csos
-        ),
-    )
-
-
-def cso_states(csos):
-    """Each CSO's state on a proposal's or agreement's page, with a warning for one that
-    県民協働課 has not verified (it cannot submit, be a party, or ask for an advisor)."""
-    return format_html_join(
-        mark_safe("<br>"),
-        "{}: {}{}",
-        (
-            (
-                cso.name,
-                cso.get_status_display(),
-                ""
-                if cso.can_collaborate
-                else gettext("（県民協働課の確認が済んでいません。提出・締結はできません）"),
-            )
-            for cso in csos
-        ),
-    )
-
-
-class ScopedObjectMixin:
-    """Someone else's object answers 404 on every object URL (change, history, delete and
-    our own views), rather than the admin's usual redirect to the index."""
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404(_("見つからないか、担当外です。"))
-        return obj
-
 
 # --- review criteria (weights add up to 100) ---------------------------------------------
 
@@ -830,7 +790,3 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 "criteria_total": sum(c.weight for c in criteria),
             },
         )
-
-
-# Agreements (協定書) live in their own module; importing it registers them.
-from proposals import agreement_admin  # noqa: E402, F401

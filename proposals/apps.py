@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("テーマ・提案・協定")
+    # seed_demo runs these in order: agreements are made from the demo's agreed proposals.
+    demo_modules = ["proposals.demo", "proposals.agreements.demo"]
 
     def ready(self):
         from kyodo_portal import page_cache

@@ -282,12 +282,37 @@ def proposal_fields(*sources, **overrides):
     return fields
 
 
-def seed():
-    today = timezone.localdate()
-    promoter = User.objects.get(email="suishin@example.jp")
-    promoter2 = User.objects.get(email="suishin2@example.jp")
-    coordinator = User.objects.get(email="kyodo@example.jp")
+def demo_actors():
+    """The people and CSOs of the proposals and agreements demo (seeded by the registry's and
+    the core's demo): two 推進員, 県民協働課, a CSO member with their CSO, and two other CSOs'
+    管理者 memberships (None where the registry demo has no such CSO)."""
     member = User.objects.get(email="cso@example.jp")
+    cso_a = Membership.objects.get(user=member, role=Membership.Role.ADMIN).cso
+    other_admins = (
+        Membership.objects.filter(role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
+        .exclude(cso=cso_a)
+        .select_related("cso", "user")
+        .order_by("cso__id")
+    )
+    return {
+        "promoter": User.objects.get(email="suishin@example.jp"),
+        "promoter2": User.objects.get(email="suishin2@example.jp"),
+        "coordinator": User.objects.get(email="kyodo@example.jp"),
+        "member": member,
+        "cso_a": cso_a,
+        "cso_b": next((m for m in other_admins if m.cso.name == "唐津まちづくり市民の会"), None),
+        "cso_c": next((m for m in other_admins if m.cso.name == "鳥栖市本町一丁目自治会"), None),
+    }
+
+
+def seed():
+    """Themes and proposals in every state; the agreements demo (proposals/agreements/demo.py)
+    runs next and builds on them."""
+    today = timezone.localdate()
+    actors = demo_actors()
+    promoter, promoter2 = actors["promoter"], actors["promoter2"]
+    coordinator, member = actors["coordinator"], actors["member"]
+    cso_a, cso_b, cso_c = actors["cso_a"], actors["cso_b"], actors["cso_c"]
     staff = {
         promoter.department_id: promoter,
         promoter2.department_id: promoter2,
@@ -297,15 +322,6 @@ def seed():
     town = department("県土整備部", "まちづくり課")
     seed_department_criteria(welfare, town)
 
-    cso_a = Membership.objects.get(user=member, role=Membership.Role.ADMIN).cso
-    other_admins = (
-        Membership.objects.filter(role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
-        .exclude(cso=cso_a)
-        .select_related("cso", "user")
-        .order_by("cso__id")
-    )
-    cso_b = next((m for m in other_admins if m.cso.name == "唐津まちづくり市民の会"), None)
-    cso_c = next((m for m in other_admins if m.cso.name == "鳥栖市本町一丁目自治会"), None)
     employment = themes["障害のある人の地域での就労体験の場づくり"]
     sports = themes["障害者スポーツ大会の運営の見直し"]
     vacant = themes["空き家を活かした地域の居場所づくり"]
@@ -620,15 +636,4 @@ def seed():
             ],
         )
 
-    from proposals.agreement_demo import seed_agreements
-
-    seed_agreements(
-        promoter=promoter,
-        promoter2=promoter2,
-        coordinator=coordinator,
-        member=member,
-        cso_a=cso_a,
-        cso_b=cso_b,
-        cso_c=cso_c,
-    )
     return []

@@ -1,7 +1,8 @@
 from django.urls import path
 
 from kyodo_portal.page_cache import cache_public_page
-from proposals import agreement_views, views
+from proposals import views
+from proposals.agreements import views as agreement_views
 from proposals.feeds import OpenThemesFeed
 
 app_name = "proposals"

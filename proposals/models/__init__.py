@@ -1,8 +1,8 @@
 """The proposals app's models: themes, proposals, consultation and review
 (``proposals.models.proposals``), then agreements, their versions, role division and
-progress (``proposals.models.agreements``). Everything is importable from here."""
+progress (``proposals.agreements.models``). Everything is importable from here."""
 
-from proposals.models.agreements import (
+from proposals.agreements.models import (
     DEFAULT_CONFIDENTIALITY_CLAUSE,
     Agreement,
     AgreementParty,

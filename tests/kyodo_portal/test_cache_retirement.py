@@ -133,7 +133,7 @@ def test_editing_a_draft_agreement_retires_nothing(retired, department):
 
 
 def test_editing_an_amendment_of_a_public_agreement_retires_nothing(retired, department, promoter):
-    from proposals import agreement_services
+    from proposals.agreements import services as agreement_services
 
     agreement = make_agreement(department=department, status=Agreement.Status.IN_PROGRESS)
     amendment = agreement_services.agreement_start_amendment(

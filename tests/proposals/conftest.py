@@ -114,7 +114,7 @@ def department_criteria(department):
 
 import datetime  # noqa: E402
 
-from proposals import agreement_services  # noqa: E402
+from proposals.agreements import services as agreement_services  # noqa: E402
 from proposals.models import Agreement  # noqa: E402
 
 

@@ -4,7 +4,7 @@ import time
 import pytest
 from django.db import connection, connections
 
-from proposals import agreement_services as services
+from proposals.agreements import services
 from proposals.models import Agreement, AgreementVersion
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

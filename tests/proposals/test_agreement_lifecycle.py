@@ -4,7 +4,7 @@ import pytest
 from django.test import TestCase
 
 from cso_registry.models import Membership
-from proposals import agreement_services as services
+from proposals.agreements import services
 from proposals.models import (
     Agreement,
     AgreementParty,

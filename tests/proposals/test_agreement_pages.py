@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cso_registry.models import CSO, Membership
-from proposals import agreement_services as services
+from proposals.agreements import services
 from proposals.models import Agreement, AgreementParty, ProgressReport, RoleAssignment
 from tests.factories import CSOFactory, MembershipFactory
 from tests.proposals.conftest import PDF_BYTES

@@ -10,8 +10,8 @@ from django.urls import reverse
 from cso_registry.models import Membership
 from evaluations import services as evaluation_services
 from evaluations.models import Evaluation, Side
-from proposals import agreement_services as services
 from proposals.access import can_view_agreement, is_agreement_party
+from proposals.agreements import services
 from proposals.models import Agreement, AgreementParty, ProgressReport, RoleAssignment
 from tests.factories import CSOFactory, MembershipFactory
 from tests.proposals.conftest import complete_draft

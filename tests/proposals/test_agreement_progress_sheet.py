@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from proposals import progress_sheet
+from proposals.agreements import sheet as progress_sheet
 from proposals.models import Agreement, ProgressReport
 from tests.proposals.test_agreement_pages import make_public_agreement
 
@@ -20,7 +20,7 @@ TODAY = datetime.date.today().isoformat()
 def running(agreement_in, promoter):
     first = agreement_in(S.IN_PROGRESS)
     second = make_public_agreement(promoter)
-    from proposals import agreement_services
+    from proposals.agreements import services as agreement_services
 
     agreement_services.agreement_start(agreement=second, by=promoter)
     return first, second
@@ -127,7 +127,7 @@ def test_an_agreement_outside_ones_department_is_refused(client, running, promot
 
 def test_agreement_not_in_progress_is_refused(client, running, promoter):
     _first, second = running
-    from proposals import agreement_services
+    from proposals.agreements import services as agreement_services
 
     agreement_services.agreement_complete(agreement=second, by=promoter)
     client.force_login(promoter)

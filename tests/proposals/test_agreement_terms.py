@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cso_registry.models import ActivityField
-from proposals import agreement_services as services
+from proposals.agreements import services
 from proposals.models import Agreement, AgreementVersion
 from tests.proposals.conftest import complete_draft
 from tests.proposals.test_agreement_admin import version_post_data

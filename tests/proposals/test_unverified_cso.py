@@ -11,7 +11,8 @@ from django.urls import reverse
 from advisors.models import AdvisorRequest
 from advisors.services import AdvisorRequestError, advisor_request_submit
 from cso_registry.models import CSO, Membership
-from proposals import agreement_services, services
+from proposals import services
+from proposals.agreements import services as agreement_services
 from proposals.models import AgreementParty, Proposal
 from tests.factories import CSOFactory, MembershipFactory, ProposalFactory
 from tests.outreach.factories import npo_admin

@@ -24,7 +24,7 @@ from evaluations.filters import EvaluationFilter
 from kyodo_portal.admin_site import ChoiceListFilter, PortalChangeList
 from kyodo_portal.permission_map import Access, rule_for, url_patterns
 from outreach.filters import EventFilter
-from proposals.agreement_filters import ProjectFilter
+from proposals.agreements.filters import ProjectFilter
 from proposals.filters import ThemeFilter
 from tests.factories import UserFactory
 from tests.security.world import build_world

@@ -10,7 +10,8 @@ from django.urls import reverse
 from cso_registry.models import ActivityField, Membership
 from evaluations import services as evaluation_services
 from evaluations.models import Decision, Evaluation, EvaluationTransition, Side
-from proposals import agreement_services, services
+from proposals import services
+from proposals.agreements import services as agreement_services
 from proposals.forms import ProposalForm
 from proposals.models import Agreement, AgreementVersion, Proposal
 from tests.evaluations.conftest import FULL_PART, complete, make_agreement

@@ -12,7 +12,8 @@ from kyodo_portal.demo import DEMO_PASSWORD
 class Command(BaseCommand):
     help = (
         "デモデータを投入します (何度実行しても同じ結果になります)。"
-        "各アプリの demo.seed() を INSTALLED_APPS の順に呼びます。"
+        "各アプリの demo.seed() を INSTALLED_APPS の順に呼びます"
+        "(アプリの demo_modules があればその順に)。"
         "DEBUG が無効のときは実行できません。"
     )
 
@@ -25,10 +26,11 @@ class Command(BaseCommand):
         logins = []
         with transaction.atomic():
             for app_config in apps.get_app_configs():
-                module_name = f"{app_config.name}.demo"
-                if find_spec(module_name) is None:
-                    continue
-                logins += import_module(module_name).seed() or []
+                default = [f"{app_config.name}.demo"]
+                for module_name in getattr(app_config, "demo_modules", default):
+                    if find_spec(module_name) is None:
+                        continue
+                    logins += import_module(module_name).seed() or []
         self.stdout.write(self.style.SUCCESS("デモデータを用意しました。"))
         self.stdout.write(f"デモ用ログイン (パスワードはすべて {DEMO_PASSWORD}):")
         for role, email in logins:

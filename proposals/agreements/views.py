@@ -11,15 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kyodo_portal.uploads import attachment_response
-from proposals import agreement_services as services
 from proposals.access import (
     admin_party,
     can_read_version,
     can_view_agreement,
     is_agreement_party,
 )
-from proposals.agreement_filters import ProjectFilter
-from proposals.agreement_forms import ChangeRequestForm, ConfirmForm, ProgressReportForm
+from proposals.agreements import services
+from proposals.agreements.filters import ProjectFilter
+from proposals.agreements.forms import ChangeRequestForm, ConfirmForm, ProgressReportForm
 from proposals.models import (
     Agreement,
     AgreementParty,

@@ -4,7 +4,7 @@ A 県民協働推進員 sees and handles only their department's agreements (lis
 each step, the progress sheet); 県民協働課 sees every department. The agreement page holds the
 collaboration (form, zone, fields, internal note), its versions, progress and history; a
 version's own page edits the draft text, parties and role table while it is 作成中 and is
-read-only afterwards. Every step goes through proposals/agreement_services.py.
+read-only afterwards. Every step goes through proposals/agreements/services.py.
 """
 
 from django import forms
@@ -18,22 +18,22 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cso_registry.display import cso_names_with_state, cso_states
 from cso_registry.models import CSO
 from kyodo_portal.access import staff_units
-from kyodo_portal.admin_site import ChoiceListFilter
+from kyodo_portal.admin_site import ChoiceListFilter, ScopedObjectMixin
 from kyodo_portal.request_input import object_id
 from kyodo_portal.wareki import fiscal_year_label
-from proposals import agreement_services as services
-from proposals import progress_sheet
-from proposals.admin import ScopedObjectMixin, cso_names_with_state, cso_states
-from proposals.agreement_forms import (
+from proposals.agreements import services
+from proposals.agreements import sheet as progress_sheet
+from proposals.agreements.forms import (
     AgreementAdminForm,
     CreateFromProposalForm,
     ProgressSheetUploadForm,
     StepForm,
     VersionAdminForm,
 )
-from proposals.agreement_views import render_document
+from proposals.agreements.views import render_document
 from proposals.forms import attachment_field
 from proposals.models import (
     Agreement,

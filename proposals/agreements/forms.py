@@ -177,7 +177,7 @@ class VersionAdminForm(forms.ModelForm):
             self.fields["edit_version"].initial = self.instance.revision
 
     def clean(self):
-        from proposals.agreement_services import EDIT_CONFLICT_MESSAGE
+        from proposals.agreements.services import EDIT_CONFLICT_MESSAGE
         from proposals.models import check_zone_form
 
         data = super().clean()

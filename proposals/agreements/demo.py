@@ -1,6 +1,7 @@
 """Demo agreements (協定書): one in every state and every form, with role tables, a two-CSO
 agreement, an amendment (変更協定) that replaced its first version, and progress reports
-(public and for the parties only, one with a file). Called at the end of proposals.demo.seed().
+(public and for the parties only, one with a file). Runs after proposals.demo (see
+ProposalsConfig.demo_modules), from the proposals it leaves agreed.
 
 Like the proposals demo, states are laid down directly with their history, dated in the past,
 rather than replayed through the services, so that no demo email is sent; each agreement is
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from kyodo_portal.demo import department
 from kyodo_portal.wareki import fiscal_year
-from proposals.demo import DEMO_PDF, make_proposal, proposal_fields
+from proposals.demo import DEMO_PDF, demo_actors, make_proposal, proposal_fields
 from proposals.models import (
     Agreement,
     AgreementParty,
@@ -750,3 +751,8 @@ def seed_agreements(*, promoter, promoter2, coordinator, member, cso_a, cso_b, c
                 "相談会を 2 回開き、所有者 12 人から相談を受けました。",
                 summary="相談会を 2 回開きました。",
             )
+
+
+def seed():
+    seed_agreements(**demo_actors())
+    return []

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kyodo_portal.csv_export import FORMULA_PREFIXES, csv_text, safe_cell
-from proposals import agreement_services as services
+from proposals.agreements import services
 from proposals.models import Agreement, ProgressReport
 
 ID = "協定ID"
