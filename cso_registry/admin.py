@@ -23,9 +23,10 @@ from cso_registry.models import (
     SurveyAnswer,
     one_year_before,
 )
-from cso_registry.survey_import import COLUMN_HELP, ImportFileError, import_survey
+from cso_registry.survey_import import COLUMN_HELP, import_survey
 from kyodo_portal.access import is_coordinator
 from kyodo_portal.admin_site import ChoiceListFilter
+from kyodo_portal.spreadsheets import SpreadsheetFileError
 
 
 @admin.register(Municipality)
@@ -372,7 +373,7 @@ class CSOAdmin(admin.ModelAdmin):
                     by=request.user,
                     dry_run=form.cleaned_data["dry_run"],
                 )
-            except ImportFileError as error:
+            except SpreadsheetFileError as error:
                 file_error = str(error)
             except ValidationError as error:
                 file_error = " ".join(error.messages)

@@ -12,6 +12,7 @@ from cso_registry.normalize import (
 )
 from kyodo_portal.forms import check_edit_version, edit_version_field
 from kyodo_portal.models import User
+from kyodo_portal.spreadsheets import SpreadsheetField
 from kyodo_portal.wareki import fiscal_year_label
 
 
@@ -231,24 +232,10 @@ class StatusChangeForm(forms.Form):
 
 
 class SurveyImportForm(forms.Form):
-    MAX_SIZE = 10 * 1024 * 1024
-
-    file = forms.FileField(
+    file = SpreadsheetField(
         label=_("実態調査のファイル"),
         help_text=_("CSV（UTF-8 または Shift_JIS）か Excel（.xlsx）。1行目は項目名です。"),
     )
     dry_run = forms.BooleanField(
         label=_("確認だけする（取り込まない）"), required=False, initial=True
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(
-                _("CSV（.csv）か Excel（.xlsx）のファイルを選んでください。"), code="extension"
-            )
-        if upload.size > self.MAX_SIZE:
-            raise forms.ValidationError(
-                _("ファイルが大きすぎます（10MB まで）。"), code="too_large"
-            )
-        return upload

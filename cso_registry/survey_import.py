@@ -6,9 +6,6 @@ existing CSO by 法人番号, or else by 団体名 + 所在地の市町; a match
 leave the recorded value as it is), anything else is registered as a new CSO (申請中).
 """
 
-import csv
-import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +24,7 @@ from cso_registry.models import (
     SurveyAnswer,
 )
 from cso_registry.normalize import nfkc, normalize_corporate_number
+from kyodo_portal.spreadsheets import RowError, read_spreadsheet
 
 # Column name in the file → key. The first ones are the profile, then the survey answer.
 COLUMNS = {
@@ -79,22 +77,6 @@ ERA_OFFSETS = {"令和": 2018, "平成": 1988, "昭和": 1925, "R": 2018, "H": 1
 TRUE_WORDS = {"はい", "公開", "する", "○", "1", "true", "yes", "y"}
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (format, encoding, missing columns)."""
-
-
-@dataclass
-class RowError:
-    row_number: int
-    messages: list
-
-    def __str__(self):
-        return _("%(row)d行目: %(messages)s") % {
-            "row": self.row_number,
-            "messages": " / ".join(self.messages),
-        }
-
-
 @dataclass
 class PlannedRow:
     row_number: int
@@ -119,64 +101,16 @@ class ImportResult:
         return not self.errors
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_rows(data, filename):
-    """[(row number, {column: text})] from CSV (UTF-8 or Shift_JIS) or .xlsx bytes."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises several kinds for a broken file
-            raise ImportFileError(
-                _("Excel ファイルを読めません: %(error)s") % {"error": error}
-            ) from error
-        raw_rows = [
-            [_cell(value) for value in row]
-            for row in workbook.worksheets[0].iter_rows(values_only=True)
-        ]
-        workbook.close()
-    elif filename.lower().endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp932"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFileError(_("文字コードを読み取れません。UTF-8 で保存してください。"))
-        raw_rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise ImportFileError(_("CSV（.csv）か Excel（.xlsx）のファイルを指定してください。"))
-    if not raw_rows:
-        raise ImportFileError(_("ファイルが空です。"))
-    headers = [nfkc(header) for header in raw_rows[0]]
-    missing = [name for name in REQUIRED_COLUMNS if name not in headers]
-    if missing:
-        raise ImportFileError(
-            _("1行目に必須の項目名がありません: %(names)s") % {"names": "、".join(missing)}
-        )
-    rows = []
-    for number, values in enumerate(raw_rows[1:], start=2):
-        if not any(values):
-            continue
-        row = {}
-        for header, value in zip(headers, values, strict=False):
-            if header in COLUMNS and value != "":
-                row[COLUMNS[header]] = value
-        rows.append((number, row))
-    return headers, rows
+    """The file's Spreadsheet: headers read after NFKC, each row keyed by COLUMNS."""
+    return read_spreadsheet(
+        data,
+        filename,
+        columns=COLUMNS,
+        required=REQUIRED_COLUMNS,
+        missing_message=_("1行目に必須の項目名がありません: %(names)s"),
+        nfkc_headers=True,
+    )
 
 
 def _key(value):
@@ -410,11 +344,12 @@ class SurveyImport:
 
 
 def import_survey(data, filename, *, by=None, dry_run=True, progress=None):
-    """Read and import a file's bytes. Raises ImportFileError when the file cannot be read."""
-    headers, rows = read_rows(data, filename)
-    importer = SurveyImport(rows, by=by, source_name=filename)
+    """Read and import a file's bytes. Raises SpreadsheetFileError when the file cannot be
+    read."""
+    spreadsheet = read_rows(data, filename)
+    importer = SurveyImport(spreadsheet.rows, by=by, source_name=filename)
     result = importer.run(dry_run=dry_run, progress=progress)
-    unknown = [header for header in headers if header and header not in COLUMNS]
+    unknown = spreadsheet.unknown_headers()
     if unknown:
         result.warnings.append(
             _("次の列は取り込みません: %(names)s") % {"names": "、".join(unknown)}

@@ -3,9 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cso_registry.survey_import import ImportFileError, import_survey
+from cso_registry.survey_import import import_survey
 from kyodo_portal.access import trust_command_line_user
 from kyodo_portal.models import User
+from kyodo_portal.spreadsheets import SpreadsheetFileError
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             result = import_survey(
                 path.read_bytes(), path.name, by=actor, dry_run=dry_run, progress=progress
             )
-        except ImportFileError as error:
+        except SpreadsheetFileError as error:
             raise CommandError(str(error)) from error
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(warning))
