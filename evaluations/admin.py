@@ -27,7 +27,7 @@ from evaluations.models import (
     Side,
     evaluable_agreements,
 )
-from kyodo_portal.admin_site import ScopedObjectMixin
+from kyodo_portal.admin_site import HistoryInline, ScopedObjectMixin
 from proposals.models import Agreement
 
 
@@ -71,25 +71,9 @@ class PrefecturePartInline(admin.StackedInline):
         )
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(HistoryInline):
     model = EvaluationTransition
     fields = ("at", "action", "side", "by", "from_status", "to_status", "comment")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _lazy("履歴")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StartForm(forms.Form):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.access import scope_to_department
+from kyodo_portal.models import HistoryRecord
 from kyodo_portal.wareki import fiscal_year, fiscal_year_label
 
 PRINCIPLES = (
@@ -370,7 +371,7 @@ class EvaluationPart(models.Model):
         return missing
 
 
-class EvaluationTransition(models.Model):
+class EvaluationTransition(HistoryRecord):
     """The history of an evaluation: who did what, when, and why."""
 
     class Action(models.TextChoices):
@@ -387,29 +388,13 @@ class EvaluationTransition(models.Model):
         Evaluation, verbose_name=_("振り返り"), on_delete=models.CASCADE, related_name="transitions"
     )
     action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
-    from_status = models.CharField(
-        _("変更前"), max_length=10, choices=Evaluation.Status.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("変更後"), max_length=10, choices=Evaluation.Status.choices, blank=True
-    )
+    from_status, to_status = HistoryRecord.status_fields(Evaluation.Status.choices, max_length=10)
     side = models.CharField(_("操作した側"), max_length=10, choices=Side.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     comment = models.TextField(_("コメント・理由"), blank=True)
-    at = models.DateTimeField(_("日時"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRecord.Meta):
         verbose_name = _("振り返りの履歴")
         verbose_name_plural = _("振り返りの履歴")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return self.get_action_display()
 
 
 def evaluable_agreements(queryset, today=None):

@@ -16,7 +16,7 @@ the calendar, a number beyond 64 bits). Every model admin on this site lists wit
 from datetime import MAXYEAR, MINYEAR
 from urllib.parse import urlencode
 
-from django.contrib.admin import AdminSite, ModelAdmin, SimpleListFilter
+from django.contrib.admin import AdminSite, ModelAdmin, SimpleListFilter, TabularInline
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
@@ -138,6 +138,32 @@ class PortalAdminSite(AdminSite):
 
 class PortalAdminConfig(AdminConfig):
     default_site = "kyodo_portal.admin_site.PortalAdminSite"
+
+
+class HistoryInline(TabularInline):
+    """The history of the object on its change page (a ``HistoryRecord`` model), read-only:
+    only the services write it. ``fields`` lists the columns; ``select_related`` what a row
+    reads besides them."""
+
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("履歴")
+    select_related = ("by",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ScopedObjectMixin:

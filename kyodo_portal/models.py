@@ -257,6 +257,61 @@ class UploadedFile(models.Model):
         )
 
 
+class HistoryRecord(models.Model):
+    """One step in the history of a record (abstract): who took it, when, and why.
+
+    The concrete model adds what the step belongs to and what it did: an ``action``, the state
+    it moved from and to (``status_fields``), the fields it changed. Only the services write
+    it; both sides read it, staff in ``kyodo_portal.admin_site.HistoryInline``."""
+
+    by = models.ForeignKey(
+        "kyodo_portal.User",
+        verbose_name=_("操作した人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("コメント"), blank=True)
+    at = models.DateTimeField(_("日時"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        if hasattr(self, "action"):
+            return self.get_action_display()
+        return self.status_change
+
+    @staticmethod
+    def status_fields(choices, *, max_length=20, to_required=False):
+        """The 変更前 and 変更後 fields of a history whose steps move a record between the
+        states in ``choices``: ``from_status, to_status = HistoryRecord.status_fields(...)``.
+        変更前 is empty for the first step; 変更後 for a step that moves nothing, unless
+        ``to_required``."""
+        return (
+            models.CharField(_("変更前"), max_length=max_length, choices=choices, blank=True),
+            models.CharField(
+                _("変更後"), max_length=max_length, choices=choices, blank=not to_required
+            ),
+        )
+
+    @property
+    def moves_status(self):
+        """Whether the step moved the record from one state to another."""
+        return bool(self.from_status and self.to_status and self.from_status != self.to_status)
+
+    @property
+    def status_change(self):
+        """変更前 → 変更後 by their labels; the state alone for the first step."""
+        if not self.from_status:
+            return self.get_to_status_display()
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    def by_label(self):
+        """Who took the step, as a history shows it: システム for a command or a job."""
+        return str(self.by) if self.by_id is not None else str(_("システム"))
+
+
 class AccountSession(models.Model):
     """A signed-in session of a person, as they see it on /my/account/ (device, address, since
     when) and end it. Recorded at login, removed at logout or when ended; the session itself

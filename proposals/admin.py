@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_registry.display import cso_names_with_state, cso_states
 from kyodo_portal.access import is_department_staff, is_department_staff_account, staff_units
-from kyodo_portal.admin_site import ChoiceListFilter, ScopedObjectMixin
+from kyodo_portal.admin_site import ChoiceListFilter, HistoryInline, ScopedObjectMixin
 from kyodo_portal.request_input import object_id
 from kyodo_portal.wareki import fiscal_year_label
 from proposals import services
@@ -352,24 +352,9 @@ class AttachmentInline(admin.TabularInline):
         )
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(HistoryInline):
     model = ProposalTransition
     fields = ["at", "from_status", "to_status", "by", "by_prefecture", "comment"]
-    readonly_fields = fields
-    extra = 0
-    verbose_name_plural = _("履歴")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AssignmentFormSet(forms.BaseInlineFormSet):

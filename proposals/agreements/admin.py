@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from cso_registry.display import cso_names_with_state, cso_states
 from cso_registry.models import CSO
 from kyodo_portal.access import staff_units
-from kyodo_portal.admin_site import ChoiceListFilter, ScopedObjectMixin
+from kyodo_portal.admin_site import ChoiceListFilter, HistoryInline, ScopedObjectMixin
 from kyodo_portal.request_input import object_id
 from kyodo_portal.wareki import fiscal_year_label
 from proposals.agreements import services
@@ -191,7 +191,7 @@ class NewProgressInline(admin.StackedInline):
         return False
 
 
-class TransitionInline(ReadOnlyInline):
+class TransitionInline(HistoryInline):
     model = AgreementTransition
     fields = [
         "at",
@@ -203,11 +203,7 @@ class TransitionInline(ReadOnlyInline):
         "by_prefecture",
         "comment",
     ]
-    readonly_fields = fields
-    verbose_name_plural = _("履歴")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by", "version")
+    select_related = ("by", "version")
 
 
 class FiscalYearFilter(ChoiceListFilter):

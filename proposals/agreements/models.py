@@ -21,11 +21,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.access import scope_to_department
-from kyodo_portal.models import UploadedFile
+from kyodo_portal.models import HistoryRecord, UploadedFile
 from kyodo_portal.uploads import GeneratedName, private_storage, validate_upload
 from proposals.models.proposals import CollaborationForm, CollaborationZone, zone_form_condition
 
@@ -619,7 +618,7 @@ class RoleAssignment(models.Model):
         return f"CSO（{name}）" if name else "CSO"
 
 
-class AgreementTransition(models.Model):
+class AgreementTransition(HistoryRecord):
     """The history of an agreement: every step, who took it, when, from which state to which,
     and why. Steps of an amendment name their version."""
 
@@ -654,25 +653,12 @@ class AgreementTransition(models.Model):
         related_name="transitions",
     )
     action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
-    from_status = models.CharField(_("変更前"), max_length=20, choices=STATUS_CHOICES, blank=True)
-    to_status = models.CharField(_("変更後"), max_length=20, choices=STATUS_CHOICES, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    from_status, to_status = HistoryRecord.status_fields(STATUS_CHOICES)
     by_prefecture = models.BooleanField(_("県側の操作"), default=False)
-    comment = models.TextField(_("コメント"), blank=True)
-    at = models.DateTimeField(_("日時"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRecord.Meta):
         verbose_name = _("協定の履歴")
         verbose_name_plural = _("協定の履歴")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return self.get_action_display()
 
 
 class ProgressReportQuerySet(models.QuerySet):

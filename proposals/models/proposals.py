@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.access import scope_to_department
-from kyodo_portal.models import Department, UploadedFile
+from kyodo_portal.models import Department, HistoryRecord, UploadedFile
 from kyodo_portal.uploads import GeneratedName, private_storage, validate_upload
 from kyodo_portal.wareki import fiscal_year
 
@@ -531,33 +531,18 @@ class Proposal(models.Model):
         return ReviewCriterion.objects.filter(department_id=self.department_id)
 
 
-class ProposalTransition(models.Model):
+class ProposalTransition(HistoryRecord):
     """The history of a proposal: who moved it from which state to which, when and why."""
 
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("提案"), on_delete=models.CASCADE, related_name="transitions"
     )
-    from_status = models.CharField(
-        _("変更前"), max_length=20, choices=Proposal.Status.choices, blank=True
-    )
-    to_status = models.CharField(_("変更後"), max_length=20, choices=Proposal.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    from_status, to_status = HistoryRecord.status_fields(Proposal.Status.choices, to_required=True)
     by_prefecture = models.BooleanField(_("県側の操作"), default=False)
-    comment = models.TextField(_("コメント"), blank=True)
-    at = models.DateTimeField(_("日時"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryRecord.Meta):
         verbose_name = _("提案の履歴")
         verbose_name_plural = _("提案の履歴")
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
 # --- Consultation ----------------------------------------------------------------------------
