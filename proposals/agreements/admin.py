@@ -23,6 +23,7 @@ from cso_registry.models import CSO
 from kyodo_portal.access import staff_units
 from kyodo_portal.admin_site import ChoiceListFilter, HistoryInline, ScopedObjectMixin
 from kyodo_portal.request_input import object_id
+from kyodo_portal.spreadsheets import SpreadsheetFileError
 from kyodo_portal.wareki import fiscal_year_label
 from proposals.agreements import services
 from proposals.agreements import sheet as progress_sheet
@@ -576,7 +577,7 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 result = progress_sheet.import_sheet(upload.read(), upload.name, by=request.user)
-            except progress_sheet.SheetFileError as error:
+            except SpreadsheetFileError as error:
                 file_error = str(error)
             else:
                 if result.applied:

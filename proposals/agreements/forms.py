@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.forms import check_edit_version, edit_version_field
+from kyodo_portal.spreadsheets import SpreadsheetField
 from proposals.forms import attachment_field
 from proposals.models import Agreement, AgreementVersion, ProgressReport
 
@@ -195,7 +196,7 @@ class VersionAdminForm(forms.ModelForm):
 
 
 class ProgressSheetUploadForm(forms.Form):
-    file = forms.FileField(
+    file = SpreadsheetField(
         label=_("進捗表のファイル"),
         help_text=_(
             "この画面でダウンロードした進捗表（CSV または Excel）に記入したもの。誤りのある行が"

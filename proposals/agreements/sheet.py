@@ -5,7 +5,6 @@ All or nothing: every row is checked first; one bad row and nothing is recorded,
 row is named with its reasons. Rows whose input columns are left blank are skipped.
 """
 
-import csv
 import datetime
 import io
 import re
@@ -17,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kyodo_portal.csv_export import FORMULA_PREFIXES, csv_text, safe_cell
+from kyodo_portal import spreadsheets
+from kyodo_portal.csv_export import csv_text, safe_cell
 from proposals.agreements import services
 from proposals.models import Agreement, ProgressReport
 
 ID = "協定ID"
 INPUT_COLUMNS = ["報告日", "進捗率", "報告の内容", "次の予定", "公開範囲", "公開用の要約"]
+REQUIRED_COLUMNS = [ID, "報告日", "進捗率", "報告の内容"]
 REFERENCE_COLUMNS = ["事業名", "団体", "担当部署", "最新の進捗率", "最新の報告日"]
 HEADER = [ID, *REFERENCE_COLUMNS, *INPUT_COLUMNS]
 VISIBILITY_WORDS = {
@@ -45,20 +46,8 @@ COLUMN_HELP = [
 ]
 
 
-class SheetFileError(Exception):
-    """The file as a whole cannot be read."""
-
-
-@dataclass
-class RowError:
-    number: int
-    messages: list
-
-    def __str__(self):
-        return _("%(number)s行目: %(messages)s") % {
-            "number": self.number,
-            "messages": " ".join(self.messages),
-        }
+class RowError(spreadsheets.RowError):
+    separator = " "  # each reason is a sentence
 
 
 @dataclass
@@ -145,67 +134,18 @@ def export_xlsx(user):
 # --- import --------------------------------------------------------------------------------------
 
 
-def _text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    # Undo the apostrophe the export puts in front of a cell a spreadsheet would run.
-    if text.startswith("'") and text[1:2] and text[1] in FORMULA_PREFIXES:
-        text = text[1:]
-    return text
-
-
 def read_sheet(data, filename):
-    """[(row number, {column: text})] from CSV (UTF-8 or Shift_JIS) or .xlsx bytes."""
-    name = (filename or "").lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises several kinds for a broken file
-            raise SheetFileError(
-                _("Excel ファイルを読めません: %(error)s") % {"error": error}
-            ) from error
-        raw = [
-            [_text(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)
-        ]
-        workbook.close()
-    elif name.endswith(".csv"):
-        for encoding in ("utf-8-sig", "cp932"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise SheetFileError(_("文字コードを読み取れません。UTF-8 で保存してください。"))
-        raw = [[_text(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
-    else:
-        raise SheetFileError(_("CSV（.csv）か Excel（.xlsx）のファイルを指定してください。"))
-    if not raw:
-        raise SheetFileError(_("ファイルが空です。"))
-    headers = raw[0]
-    missing = [name for name in (ID, "報告日", "進捗率", "報告の内容") if name not in headers]
-    if missing:
-        raise SheetFileError(
-            _(
-                "1行目に必要な項目名がありません: %(names)s。この画面でダウンロードした進捗表を使ってください。"
-            )
-            % {"names": "、".join(missing)}
-        )
-    rows = []
-    for number, values in enumerate(raw[1:], start=2):
-        if not any(values):
-            continue
-        rows.append((number, dict(zip(headers, values, strict=False))))
-    return rows
+    """[(row number, {column: text})] of the filled-in sheet: the ID and the input columns."""
+    return spreadsheets.read_spreadsheet(
+        data,
+        filename,
+        columns={name: name for name in [ID, *INPUT_COLUMNS]},
+        required=REQUIRED_COLUMNS,
+        missing_message=_(
+            "1行目に必要な項目名がありません: %(names)s。この画面でダウンロードした進捗表を使ってください。"
+        ),
+        unquote_formulas=True,  # the export's apostrophe before a cell a spreadsheet would run
+    ).rows
 
 
 def _parse_date(text):
