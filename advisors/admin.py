@@ -11,6 +11,7 @@ from advisors import services
 from advisors.forms import CompleteForm, DeclineForm, ScheduleForm
 from advisors.models import Advisor, AdvisorRequest, AdvisorRequestTransition
 from kyodo_portal.access import is_coordinator
+from kyodo_portal.admin_site import HistoryInline
 
 
 @admin.register(Advisor)
@@ -23,15 +24,10 @@ class AdvisorAdmin(admin.ModelAdmin):
         return False
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(HistoryInline):
     model = AdvisorRequestTransition
-    extra = 0
-    can_delete = False
     fields = ["at", "from_status", "to_status", "by", "comment"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
+    verbose_name_plural = AdvisorRequestTransition._meta.verbose_name_plural
 
 
 @admin.register(AdvisorRequest)

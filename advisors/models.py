@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cso_registry.models import CSO
+from kyodo_portal.models import HistoryRecord
 
 
 class Topic(models.TextChoices):
@@ -163,7 +164,7 @@ class AdvisorRequest(models.Model):
         return self.status in (self.Status.SUBMITTED, self.Status.SCHEDULED)
 
 
-class AdvisorRequestTransition(models.Model):
+class AdvisorRequestTransition(HistoryRecord):
     """Who moved a request from which state to which, when, and why."""
 
     request = models.ForeignKey(
@@ -172,23 +173,10 @@ class AdvisorRequestTransition(models.Model):
         on_delete=models.CASCADE,
         related_name="transitions",
     )
-    from_status = models.CharField(
-        _("変更前"), max_length=20, choices=AdvisorRequest.Status.choices, blank=True
+    from_status, to_status = HistoryRecord.status_fields(
+        AdvisorRequest.Status.choices, to_required=True
     )
-    to_status = models.CharField(_("変更後"), max_length=20, choices=AdvisorRequest.Status.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作した人"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("日時"), auto_now_add=True)
-    comment = models.TextField(_("コメント"), blank=True)
 
-    class Meta:
+    class Meta(HistoryRecord.Meta):
         verbose_name = _("申込の経過")
         verbose_name_plural = _("申込の経過")
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.request_id}: {self.from_status or '—'} → {self.to_status}"
