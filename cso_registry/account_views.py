@@ -290,7 +290,7 @@ def cso_confirm(request, pk):
 @require_safe
 def cso_history(request, pk):
     cso = _cso_for(request.user, pk, admin_only=True, staff_may_view=True)
-    entries = cso.history.select_related("actor")[:HISTORY_PAGE_SIZE]
+    entries = cso.history.select_related("by")[:HISTORY_PAGE_SIZE]
     return render(
         request,
         "cso_registry/my/history.html",

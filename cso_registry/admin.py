@@ -25,7 +25,7 @@ from cso_registry.models import (
 )
 from cso_registry.survey_import import COLUMN_HELP, import_survey
 from kyodo_portal.access import is_coordinator
-from kyodo_portal.admin_site import ChoiceListFilter
+from kyodo_portal.admin_site import ChoiceListFilter, HistoryInline
 from kyodo_portal.spreadsheets import SpreadsheetFileError
 
 
@@ -80,15 +80,11 @@ def format_changes(changes):
     )
 
 
-class HistoryInline(ReadOnlyInlineMixin, admin.TabularInline):
+class CSOHistoryInline(HistoryInline):
     model = CSOHistoryEntry
-    fields = ["created_at", "action", "actor", "assisted", "changes_display", "comment"]
-    readonly_fields = fields
+    fields = ["at", "action", "by", "assisted", "changes_display", "comment"]
     verbose_name_plural = _("変更履歴（新しい順）")
     classes = ["collapse"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
     @admin.display(description=_("変更内容"))
     def changes_display(self, entry):
@@ -187,7 +183,7 @@ class CSOAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [SurveyAnswerInline, MembershipInline, HistoryInline]
+    inlines = [SurveyAnswerInline, MembershipInline, CSOHistoryInline]
     actions = ["publish_selected", "hide_selected"]
 
     def get_search_results(self, request, queryset, search_term):
@@ -477,12 +473,12 @@ class SurveyAnswerAdmin(admin.ModelAdmin):
 
 @admin.register(CSOHistoryEntry)
 class CSOHistoryEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "cso", "action", "actor", "assisted"]
+    list_display = ["at", "cso", "action", "by", "assisted"]
     list_filter = ["action", "assisted"]
     search_fields = ["cso__name", "cso__furigana", "comment"]
-    list_select_related = ["cso", "actor"]
-    date_hierarchy = "created_at"
-    fields = ["created_at", "cso", "action", "actor", "assisted", "changes_display", "comment"]
+    list_select_related = ["cso", "by"]
+    date_hierarchy = "at"
+    fields = ["at", "cso", "action", "by", "assisted", "changes_display", "comment"]
     readonly_fields = fields
 
     @admin.display(description=_("変更内容"))

@@ -472,34 +472,34 @@ def add_history(cso, index, *, admin, coordinator, promoter):
     registered_at = DEMO_TIME - datetime.timedelta(days=400 - index)
     CSOHistoryEntry.objects.create(
         cso=cso,
-        actor=promoter if assisted else admin,
+        by=promoter if assisted else admin,
         action=CSOHistoryEntry.Action.REGISTERED,
         changes=[{"field": "name", "label": "団体名", "old": "", "new": cso.name}],
         assisted=assisted,
-        created_at=registered_at,
+        at=registered_at,
     )
     if cso.status == CSO.Status.PUBLISHED:
         CSOHistoryEntry.objects.create(
             cso=cso,
-            actor=coordinator,
+            by=coordinator,
             action=CSOHistoryEntry.Action.PUBLISHED,
             changes=[{"field": "status", "label": "公開状態", "old": "申請中", "new": "公開"}],
             comment="活動の実態を確認しました。",
-            created_at=registered_at + datetime.timedelta(days=10),
+            at=registered_at + datetime.timedelta(days=10),
         )
     elif cso.status == CSO.Status.HIDDEN:
         CSOHistoryEntry.objects.create(
             cso=cso,
-            actor=coordinator,
+            by=coordinator,
             action=CSOHistoryEntry.Action.HIDDEN,
             changes=[{"field": "status", "label": "公開状態", "old": "公開", "new": "非公開"}],
             comment="活動を休止しているとの連絡がありました。",
-            created_at=registered_at + datetime.timedelta(days=200),
+            at=registered_at + datetime.timedelta(days=200),
         )
     if index % 4 == 0:
         CSOHistoryEntry.objects.create(
             cso=cso,
-            actor=admin or promoter,
+            by=admin or promoter,
             action=CSOHistoryEntry.Action.UPDATED,
             changes=[
                 {
@@ -516,7 +516,7 @@ def add_history(cso, index, *, admin, coordinator, promoter):
                 },
             ],
             assisted=admin is None,
-            created_at=registered_at + datetime.timedelta(days=300),
+            at=registered_at + datetime.timedelta(days=300),
         )
 
 

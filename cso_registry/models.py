@@ -15,6 +15,7 @@ from cso_registry.normalize import (
     validate_postal_code,
 )
 from kyodo_portal.access import is_signed_in
+from kyodo_portal.models import HistoryRecord
 from kyodo_portal.wareki import fiscal_year
 
 
@@ -430,7 +431,7 @@ class SurveyAnswer(models.Model):
         return f"{self.cso} {self.fiscal_year}"
 
 
-class CSOHistoryEntry(models.Model):
+class CSOHistoryEntry(HistoryRecord):
     """One recorded change to a CSO: who, when, what, and each field's old and new value.
 
     Visible to the CSO's 管理者 and to staff; never public (old contact details are personal data).
@@ -450,7 +451,7 @@ class CSOHistoryEntry(models.Model):
     cso = models.ForeignKey(
         CSO, verbose_name=_("CSO"), on_delete=models.PROTECT, related_name="history"
     )
-    actor = models.ForeignKey(
+    by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作した人"),
         on_delete=models.PROTECT,
@@ -470,21 +471,16 @@ class CSOHistoryEntry(models.Model):
         _("代理入力"), default=False, help_text=_("県職員が団体に代わって入力しました。")
     )
     comment = models.TextField(_("理由・メモ"), blank=True)
-    created_at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("日時"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("CSO の変更履歴")
         verbose_name_plural = _("CSO の変更履歴")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["cso", "-created_at"], name="cso_history_cso_created")]
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["cso", "-at"], name="cso_history_cso_created")]
 
     def __str__(self):
         return f"{self.cso} {self.get_action_display()}"
-
-    def actor_label(self):
-        if self.actor_id is None:
-            return _("システム")
-        return str(self.actor)
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -165,11 +165,7 @@ def cso_history(user):
     """The person's own entries; for a change of members only the action (the entry names
     another member), for other changes the items changed, not their values (old contact data
     of the CSO is not the person's)."""
-    entries = (
-        CSOHistoryEntry.objects.filter(actor=user)
-        .select_related("cso")
-        .order_by("created_at", "pk")
-    )
+    entries = CSOHistoryEntry.objects.filter(by=user).select_related("cso").order_by("at", "pk")
     rows = []
     for entry in entries:
         fields = (
@@ -179,7 +175,7 @@ def cso_history(user):
         )
         rows.append(
             {
-                "created_at": entry.created_at,
+                "created_at": entry.at,
                 "cso": entry.cso.name,
                 "action": entry.get_action_display(),
                 "fields": "、".join(str(label) for label in fields if label),

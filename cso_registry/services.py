@@ -138,7 +138,7 @@ def is_assisted(by, cso=None):
 def _record(*, cso, by, action, changes=(), comment="", assisted=False):
     return CSOHistoryEntry.objects.create(
         cso=cso,
-        actor=by,
+        by=by,
         action=action,
         changes=list(changes),
         comment=comment,

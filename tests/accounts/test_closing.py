@@ -273,8 +273,8 @@ def test_memberships_end_as_a_leave_recorded_in_each_csos_history(closed):
     assert statuses == {Membership.Status.LEFT}
     for membership in Membership.objects.filter(user=user):
         entry = CSOHistoryEntry.objects.filter(
-            cso=membership.cso_id, action=CSOHistoryEntry.Action.MEMBERSHIP, actor=user
-        ).latest("created_at")
+            cso=membership.cso_id, action=CSOHistoryEntry.Action.MEMBERSHIP, by=user
+        ).latest("at")
         assert entry.changes[0]["new"] == Membership.Status.LEFT.label
         assert "佐賀 花子" in entry.changes[0]["label"]
 

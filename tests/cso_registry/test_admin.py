@@ -38,7 +38,7 @@ def test_the_coordinator_publishes_with_a_reason_via_the_list_action(client, coo
     assert cso.status == CSO.Status.PUBLISHED
     assert cso.verified_on is not None
     entry = cso.history.get(action=CSOHistoryEntry.Action.PUBLISHED)
-    assert entry.actor == coordinator and entry.comment == "電話で活動実態を確認しました。"
+    assert entry.by == coordinator and entry.comment == "電話で活動実態を確認しました。"
     assert [m.to for m in mail.outbox] == [[admin_user.email]]
 
 
@@ -135,7 +135,7 @@ def test_a_promoter_edit_in_the_admin_is_recorded_as_assisted_entry(client, prom
     assert cso.member_count == 55
     assert cso.postal_code == "840-8570"
     entry = cso.history.get()
-    assert entry.assisted and entry.actor == promoter
+    assert entry.assisted and entry.by == promoter
     assert {change["field"] for change in entry.changes} == {
         "furigana",
         "member_count",
@@ -232,7 +232,7 @@ def test_the_admin_import_checks_then_imports(client, coordinator):
     done = client.post(url, {"file": SimpleUploadedFile("survey.csv", csv_bytes(good_rows(3)))})
     assert done.context_data["result"].created == 3
     assert CSO.objects.count() == 3
-    assert set(CSO.objects.first().history.values_list("actor", flat=True)) == {coordinator.pk}
+    assert set(CSO.objects.first().history.values_list("by", flat=True)) == {coordinator.pk}
 
 
 @pytest.mark.django_db

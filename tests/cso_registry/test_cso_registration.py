@@ -32,7 +32,7 @@ def test_registering_a_cso_makes_it_pending_and_the_registrant_its_admin(
     )
     entry = cso.history.get()
     assert entry.action == CSOHistoryEntry.Action.REGISTERED
-    assert entry.actor == outsider and not entry.assisted
+    assert entry.by == outsider and not entry.assisted
     assert {message.to[0] for message in mail.outbox} == {coordinator.email, outsider.email}
 
 

@@ -62,7 +62,7 @@ def test_the_admin_approves_or_declines_a_request(client, cso, cso_admin, action
     assert request_.decided_at is not None
     assert [m.to for m in mail.outbox] == [[request_.user.email]]
     entry = cso.history.get(action=CSOHistoryEntry.Action.MEMBERSHIP)
-    assert entry.actor == cso_admin
+    assert entry.by == cso_admin
 
 
 @pytest.mark.django_db

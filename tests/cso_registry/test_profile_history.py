@@ -37,7 +37,7 @@ def test_a_member_edits_the_profile_and_each_change_is_recorded(client, cso, cso
     assert cso.phone == "0952-11-2222"
     entry = cso.history.first()
     assert cso.history.count() == before + 1
-    assert entry.actor == cso_member and not entry.assisted
+    assert entry.by == cso_member and not entry.assisted
     changes = {change["field"]: change for change in entry.changes}
     assert set(changes) == {"phone", "activity_fields"}
     assert changes["phone"]["old"] == "0952-25-7374"
@@ -79,7 +79,7 @@ def test_staff_entry_for_a_group_is_marked_assisted(cso, promoter):
 
     entry = cso.history.get()
     assert entry.assisted
-    assert entry.actor == promoter
+    assert entry.by == promoter
     assert entry.changes[0]["new"] == "42"
 
 

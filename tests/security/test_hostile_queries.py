@@ -271,7 +271,7 @@ def test_every_public_and_my_page_answers_hostile_query_strings_without_a_500(
         ("proposals_theme", {"opens_on__year": "9999"}),
         ("proposals_theme", {"opens_on__year": "2026", "opens_on__month": "99999999999999999999"}),
         ("outreach_event", {"starts_at__year": "99999999999999999999"}),
-        ("cso_registry_csohistoryentry", {"created_at__year": "99999999999999999999"}),
+        ("cso_registry_csohistoryentry", {"at__year": "99999999999999999999"}),
         ("kyodo_portal_user", {"department": "99999999999999999999"}),
     ],
 )
