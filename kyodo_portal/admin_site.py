@@ -26,8 +26,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from kyodo_portal.access import needs_second_factor
+from kyodo_portal.access import needs_second_factor, staff_units
 from kyodo_portal.request_input import beyond_64_bits
+from kyodo_portal.wareki import fiscal_year_label
 
 
 class ChoiceListFilter(SimpleListFilter):
@@ -51,6 +52,46 @@ class ChoiceListFilter(SimpleListFilter):
 
     def filter(self, queryset, value):
         raise NotImplementedError(f"{type(self).__name__} must say how it filters")
+
+
+def fiscal_year_filter(field="fiscal_year", *, title=None, parameter_name="fiscal_year"):
+    """A sidebar filter by the fiscal year in ``field`` (a path such as
+    ``"agreement__fiscal_year"``): the years of the rows the list shows, newest first, each
+    with its 和暦 label (令和8年度). The title is 年度 unless the list says otherwise."""
+
+    class FiscalYearFilter(ChoiceListFilter):
+        def lookups(self, request, model_admin):
+            years = (
+                model_admin.get_queryset(request)
+                .exclude(**{field: None})
+                .order_by(f"-{field}")
+                .values_list(field, flat=True)
+                .distinct()
+            )
+            return [(year, fiscal_year_label(year)) for year in years]
+
+        def filter(self, queryset, value):
+            return queryset.filter(**{field: value})
+
+    FiscalYearFilter.title = title or _("年度")
+    FiscalYearFilter.parameter_name = parameter_name
+    return FiscalYearFilter
+
+
+def department_filter(field="department", *, title, parameter_name="department"):
+    """A sidebar filter by the department in ``field``: the units the member of staff works
+    for (every unit for 県民協働課), so no one filters by a number the list never offered."""
+
+    class DepartmentFilter(ChoiceListFilter):
+        def lookups(self, request, model_admin):
+            return [(unit.pk, unit.full_name) for unit in staff_units(request.user)]
+
+        def filter(self, queryset, value):
+            return queryset.filter(**{field: value})
+
+    DepartmentFilter.title = title
+    DepartmentFilter.parameter_name = parameter_name
+    return DepartmentFilter
 
 
 class PortalChangeList(ChangeList):

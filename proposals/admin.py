@@ -20,9 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_registry.display import cso_names_with_state, cso_states
 from kyodo_portal.access import is_department_staff, is_department_staff_account, staff_units
-from kyodo_portal.admin_site import ChoiceListFilter, HistoryInline, ScopedObjectMixin
+from kyodo_portal.admin_site import (
+    ChoiceListFilter,
+    HistoryInline,
+    ScopedObjectMixin,
+    department_filter,
+    fiscal_year_filter,
+)
 from kyodo_portal.request_input import object_id
-from kyodo_portal.wareki import fiscal_year_label
 from proposals import services
 
 # Agreements (協定書) have their own admin module; importing it registers them.
@@ -401,23 +406,6 @@ class ReviewAssignmentInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class FiscalYearFilter(ChoiceListFilter):
-    title = _("年度")
-    parameter_name = "fiscal_year"
-
-    def lookups(self, request, model_admin):
-        years = (
-            model_admin.get_queryset(request)
-            .order_by("-fiscal_year")
-            .values_list("fiscal_year", flat=True)
-            .distinct()
-        )
-        return [(year, fiscal_year_label(year)) for year in years]
-
-    def filter(self, queryset, value):
-        return queryset.filter(fiscal_year=value)
-
-
 class ThemeListFilter(ChoiceListFilter):
     title = _("募集テーマ")
     parameter_name = "theme"
@@ -436,17 +424,6 @@ class ThemeListFilter(ChoiceListFilter):
         if value == "free":
             return queryset.filter(theme=None)
         return queryset.filter(theme_id=value)
-
-
-class DepartmentListFilter(ChoiceListFilter):
-    title = _("提案先の部署")
-    parameter_name = "department"
-
-    def lookups(self, request, model_admin):
-        return [(d.pk, d.full_name) for d in staff_units(request.user)]
-
-    def filter(self, queryset, value):
-        return queryset.filter(department_id=value)
 
 
 def _transition_action(name):
@@ -478,8 +455,8 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
         "form",
         "zone",
         ThemeListFilter,
-        DepartmentListFilter,
-        FiscalYearFilter,
+        department_filter(title=_("提案先の部署")),
+        fiscal_year_filter(),
     ]
     list_select_related = ["cso", "theme", "department__parent"]
     search_fields = ["title", "cso__name"]

@@ -20,8 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_registry.display import cso_names_with_state, cso_states
 from cso_registry.models import CSO
-from kyodo_portal.access import staff_units
-from kyodo_portal.admin_site import ChoiceListFilter, HistoryInline, ScopedObjectMixin
+from kyodo_portal.admin_site import (
+    HistoryInline,
+    ScopedObjectMixin,
+    department_filter,
+    fiscal_year_filter,
+)
 from kyodo_portal.request_input import object_id
 from kyodo_portal.spreadsheets import SpreadsheetFileError
 from kyodo_portal.wareki import fiscal_year_label
@@ -207,35 +211,6 @@ class TransitionInline(HistoryInline):
     select_related = ("by", "version")
 
 
-class FiscalYearFilter(ChoiceListFilter):
-    title = _("締結年度")
-    parameter_name = "fiscal_year"
-
-    def lookups(self, request, model_admin):
-        years = (
-            model_admin.get_queryset(request)
-            .exclude(fiscal_year=None)
-            .order_by("-fiscal_year")
-            .values_list("fiscal_year", flat=True)
-            .distinct()
-        )
-        return [(year, fiscal_year_label(year)) for year in years]
-
-    def filter(self, queryset, value):
-        return queryset.filter(fiscal_year=value)
-
-
-class DepartmentFilter(ChoiceListFilter):
-    title = _("県の担当部署")
-    parameter_name = "department"
-
-    def lookups(self, request, model_admin):
-        return [(d.pk, d.full_name) for d in staff_units(request.user)]
-
-    def filter(self, queryset, value):
-        return queryset.filter(department_id=value)
-
-
 STEPS = {
     # name: (service, comment required, needs 締結日, acts on the open version)
     "request_confirmation": (services.agreement_request_confirmation, False, False, True),
@@ -265,8 +240,8 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         "status",
         "current_version__form",
         "current_version__zone",
-        DepartmentFilter,
-        FiscalYearFilter,
+        department_filter(title=_("県の担当部署")),
+        fiscal_year_filter(title=_("締結年度")),
     ]
     list_select_related = ["current_version", "department__parent"]
     search_fields = ["versions__title", "versions__parties__cso__name"]
