@@ -186,7 +186,7 @@ class NewProgressInline(admin.StackedInline):
         return (
             super().has_add_permission(request, obj)
             and obj is not None
-            and obj.status == Agreement.Status.IN_PROGRESS
+            and obj.accepts_progress_reports
         )
 
     def has_change_permission(self, request, obj=None):

@@ -47,6 +47,10 @@ class AgreementQuerySet(models.QuerySet):
     def in_progress(self):
         return self.filter(status=Agreement.Status.IN_PROGRESS)
 
+    def accepting_progress_reports(self):
+        """Agreements either side may report progress on now (``accepts_progress_reports``)."""
+        return self.filter(status__in=Agreement.PROGRESS_REPORT_STATUSES)
+
     def for_staff(self, user):
         """What a staff member handles: their department's agreements, or all for 県民協働課."""
         return scope_to_department(self, user)
@@ -112,6 +116,9 @@ class Agreement(models.Model):
 
     PUBLIC_STATUSES = (Status.CONCLUDED, Status.IN_PROGRESS, Status.COMPLETED)
     AMENDABLE_STATUSES = (Status.CONCLUDED, Status.IN_PROGRESS)
+    # Progress reports (進捗報告) only while 実施中; before it, the prefecture has not started.
+    PROGRESS_REPORT_STATUSES = (Status.IN_PROGRESS,)
+    BEFORE_PROGRESS_REPORT_STATUSES = (Status.DRAFT, Status.CONFIRMED, Status.CONCLUDED)
 
     proposal = models.OneToOneField(
         "proposals.Proposal",
@@ -217,6 +224,17 @@ class Agreement(models.Model):
     @property
     def is_amendable(self):
         return self.status in self.AMENDABLE_STATUSES
+
+    @property
+    def accepts_progress_reports(self):
+        """Either side may report progress now: only while 実施中 (the member page, the admin,
+        the progress sheet and the service all ask this)."""
+        return self.status in self.PROGRESS_REPORT_STATUSES
+
+    @property
+    def will_accept_progress_reports(self):
+        """Not started yet: progress reports open once the prefecture starts the work."""
+        return self.status in self.BEFORE_PROGRESS_REPORT_STATUSES
 
     def pending_version(self):
         """The amendment being drafted or confirmed, if any (never the first draft)."""

@@ -738,7 +738,7 @@ def progress_report(
             raise ActorNotAllowed(
                 _("協定の当事者（団体のメンバーと県の担当部署）だけが報告できます。")
             )
-        _require_status(agreement, [Status.IN_PROGRESS], _("進捗の報告"))
+        _require_status(agreement, Agreement.PROGRESS_REPORT_STATUSES, _("進捗の報告"))
         report = ProgressReport.objects.create(
             agreement=agreement,
             reported_on=reported_on,

@@ -73,7 +73,7 @@ def sheet_agreements(user):
     latest = ProgressReport.objects.filter(agreement=OuterRef("pk")).order_by("-reported_on", "-id")
     return (
         Agreement.objects.for_staff(user)
-        .in_progress()
+        .accepting_progress_reports()
         .for_listing()
         .annotate(
             latest_percent=Subquery(latest.values("percent_complete")[:1]),
@@ -191,7 +191,7 @@ def plan(rows, user):
                     % {"id": agreement.pk, "row": seen[agreement.pk]}
                 )
             seen.setdefault(agreement.pk, number)
-            if agreement.status != Agreement.Status.IN_PROGRESS:
+            if not agreement.accepts_progress_reports:
                 messages.append(
                     _("協定ID %(id)s は「%(status)s」のため報告できません（実施中のみ）。")
                     % {"id": agreement.pk, "status": agreement.get_status_display()}

@@ -145,7 +145,7 @@ def _render_detail(request, pk, status=200, **bound_forms):
         else None,
         "change_form": ChangeRequestForm(),
         "report_form": ProgressReportForm(),
-        "can_report": agreement.status == Agreement.Status.IN_PROGRESS,
+        "can_report": agreement.accepts_progress_reports,
         **bound_forms,
     }
     return render(request, "proposals/agreements/my_detail.html", context, status=status)
