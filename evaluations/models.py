@@ -15,7 +15,7 @@ ways (``Evaluation.follow_up_proposal`` and ``proposal.source_evaluation``).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,6 +194,23 @@ class Evaluation(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    @classmethod
+    def kinds_by_agreement_status(cls):
+        """Which kind of evaluation an agreement's state lets its parties start: the final one
+        once it is 完了, the interim one of the fiscal year while it is 実施中, none before."""
+        from proposals.models import Agreement
+
+        return {
+            Agreement.Status.COMPLETED: cls.Kind.FINAL,
+            Agreement.Status.IN_PROGRESS: cls.Kind.INTERIM,
+        }
+
+    @classmethod
+    def kind_to_start(cls, agreement):
+        """The kind of evaluation ``agreement`` may start now, or None (whether one of that kind
+        exists already is ``evaluable_agreements``' and the service's question)."""
+        return cls.kinds_by_agreement_status().get(agreement.status)
 
     @property
     def decision_agreed(self):
@@ -398,16 +415,25 @@ class EvaluationTransition(HistoryRecord):
 
 
 def evaluable_agreements(queryset, today=None):
-    """Agreements of ``queryset`` that may get an evaluation now: 完了 without a final one, or
-    実施中 without an interim one for the current fiscal year."""
-    from proposals.models import Agreement
-
+    """Agreements of ``queryset`` that may get an evaluation now, each with the kind it may start
+    as ``evaluation_kind`` (``Evaluation.kind_to_start``): 完了 without a final one, or 実施中
+    without an interim one for the current fiscal year."""
     year = fiscal_year(today or timezone.localdate())
-    has_final = Evaluation.objects.filter(agreement=OuterRef("pk"), kind=Evaluation.Kind.FINAL)
-    has_interim = Evaluation.objects.filter(
-        agreement=OuterRef("pk"), kind=Evaluation.Kind.INTERIM, fiscal_year=year
-    )
-    return queryset.filter(
-        Q(status=Agreement.Status.COMPLETED) & ~Exists(has_final)
-        | Q(status=Agreement.Status.IN_PROGRESS) & ~Exists(has_interim)
+    existing = {
+        Evaluation.Kind.FINAL: Evaluation.objects.filter(
+            agreement=OuterRef("pk"), kind=Evaluation.Kind.FINAL
+        ),
+        Evaluation.Kind.INTERIM: Evaluation.objects.filter(
+            agreement=OuterRef("pk"), kind=Evaluation.Kind.INTERIM, fiscal_year=year
+        ),
+    }
+    kinds = Evaluation.kinds_by_agreement_status()
+    startable = Q()
+    for status, kind in kinds.items():
+        startable |= Q(status=status) & ~Exists(existing[kind])
+    return queryset.filter(startable).annotate(
+        evaluation_kind=Case(
+            *(When(status=status, then=Value(kind)) for status, kind in kinds.items()),
+            output_field=CharField(),
+        )
     )

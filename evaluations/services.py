@@ -132,7 +132,7 @@ def evaluation_start(*, agreement, by, kind=Evaluation.Kind.FINAL, year=None):
         if side is None:
             raise ActorNotAllowed(_("振り返りを始められるのは、協定の当事者だけです。"))
         if kind == Evaluation.Kind.FINAL:
-            if agreement.status != Agreement.Status.COMPLETED:
+            if Evaluation.kind_to_start(agreement) != kind:
                 raise TransitionNotAllowed(
                     _("完了時の振り返りは、協定が「完了」になってから始められます。")
                 )
@@ -140,7 +140,7 @@ def evaluation_start(*, agreement, by, kind=Evaluation.Kind.FINAL, year=None):
             if agreement.evaluations.filter(kind=kind).exists():
                 raise TransitionNotAllowed(_("この協定の完了時の振り返りは、すでにあります。"))
         else:
-            if agreement.status != Agreement.Status.IN_PROGRESS:
+            if Evaluation.kind_to_start(agreement) != kind:
                 raise TransitionNotAllowed(
                     _("中間の振り返りは、協定が「実施中」のあいだだけ始められます。")
                 )
