@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.tokens import InvalidToken, make_token, read_token
 from kyodo_portal import throttle
 from kyodo_portal.access import USES_SECOND_FACTOR_SESSION_KEY
+from kyodo_portal.errors import DomainError
 from kyodo_portal.models import AccountSession
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.roles import Role
@@ -31,11 +32,7 @@ from kyodo_portal.site import absolute_url
 logger = logging.getLogger("kyodo_portal.security")
 User = get_user_model()
 
-__all__ = ["AccountError", "InvalidToken", "read_token"]
-
-
-class AccountError(Exception):
-    """A step on one's own account that is not allowed now; the message is for the person."""
+__all__ = ["DomainError", "InvalidToken", "read_token"]
 
 
 def _normalise(address):
@@ -120,7 +117,7 @@ def confirm_email(*, token):
         user = User.objects.select_for_update().get(pk=user.pk)
         old = user.email
         if address != old and User.objects.filter(email__iexact=address).exists():
-            raise AccountError(
+            raise DomainError(
                 _("このメールアドレスは、ほかのアカウントで使われています。変更できませんでした。")
             )
         user.email = address
@@ -140,7 +137,7 @@ def email_change_request(*, user, new_email):
     notice instead of a link (the person sees the same page)."""
     new_email = _normalise(new_email)
     if new_email == user.email:
-        raise AccountError(_("いまのメールアドレスと同じです。"))
+        raise DomainError(_("いまのメールアドレスと同じです。"))
     if User.objects.filter(email__iexact=new_email).exists():
         _mail(new_email, "account_signup_existing", login_url=absolute_url(reverse("login")))
     else:
@@ -180,7 +177,7 @@ def end_session(*, user, record_id):
 
     record = AccountSession.objects.filter(user=user, pk=record_id).first()
     if record is None:
-        raise AccountError(_("そのログインは、すでに終わっています。"))
+        raise DomainError(_("そのログインは、すでに終わっています。"))
     end_session_record(record)
 
 

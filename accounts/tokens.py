@@ -11,10 +11,12 @@ import hashlib
 from django.conf import settings
 from django.core import signing
 
+from kyodo_portal.errors import DomainError
+
 CONFIRM_SALT = "accounts.email.confirm"
 
 
-class InvalidToken(Exception):
+class InvalidToken(DomainError):
     """The link is broken, expired or already used; the message says which, for the person."""
 
 

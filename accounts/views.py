@@ -24,6 +24,7 @@ from accounts.forms import (
 )
 from kyodo_portal import throttle
 from kyodo_portal.access import is_staff_account, must_pass_second_factor
+from kyodo_portal.errors import refuse
 from kyodo_portal.security import client_ip, end_sessions_of, session_key_changed
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -83,7 +84,7 @@ def confirm_email(request, token):
         changing = address != user.email
         if request.method == "POST":
             user = services.confirm_email(token=token)
-    except (services.InvalidToken, services.AccountError) as error:
+    except (services.InvalidToken, services.DomainError) as error:
         return render(request, "accounts/link_problem.html", {"message": str(error)}, status=400)
     if request.method != "POST":
         return render(
@@ -194,7 +195,7 @@ def change_email(request):
         return _settings_page(request, status=400, email_form=form)
     try:
         services.email_change_request(user=request.user, new_email=form.cleaned_data["new_email"])
-    except services.AccountError as error:
+    except services.DomainError as error:
         form.add_error("new_email", str(error))
         return _settings_page(request, status=400, email_form=form)
     messages.info(
@@ -240,8 +241,8 @@ def end_session(request, pk):
         return redirect("accounts:settings")
     try:
         services.end_session(user=request.user, record_id=pk)
-    except services.AccountError as error:
-        messages.error(request, str(error))
+    except services.DomainError as error:
+        refuse(request, error)
     else:
         messages.success(request, _("そのログインを終了しました。"))
     return redirect("accounts:settings")

@@ -166,7 +166,7 @@ class AdvisorRequestAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 service(advisor_request=advisor_request, by=request.user, **form.cleaned_data)
-            except services.AdvisorRequestError as error:
+            except services.DomainError as error:
                 form.add_error(None, str(error))
             else:
                 self.message_user(

@@ -12,14 +12,11 @@ from advisors.models import Advisor, AdvisorRequest, AdvisorRequestTransition
 from cso_registry.access import admin_csos, is_cso_admin, member_addresses
 from cso_registry.models import CSO
 from kyodo_portal.access import is_coordinator
+from kyodo_portal.errors import DomainError
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import coordinator_addresses
 
 Status = AdvisorRequest.Status
-
-
-class AdvisorRequestError(Exception):
-    """A step not allowed now or for this person; the message is shown as it is."""
 
 
 def eligible_csos(user):
@@ -33,7 +30,7 @@ def _cso_admin_emails(cso):
 
 def _check_coordinator(user):
     if not is_coordinator(user):
-        raise AdvisorRequestError(_("この操作は県民協働課の職員だけが行えます。"))
+        raise DomainError(_("この操作は県民協働課の職員だけが行えます。"))
 
 
 def _lock(advisor_request):
@@ -77,11 +74,11 @@ def advisor_request_submit(
 ):
     """A CSO's 管理者 asks for an advisor. Only NPO法人 are eligible (guideline: 専門アドバイザー派遣)."""
     if not is_cso_admin(by, cso):
-        raise AdvisorRequestError(_("団体の管理者だけが申し込めます。"))
+        raise DomainError(_("団体の管理者だけが申し込めます。"))
     if not cso.can_collaborate:
-        raise AdvisorRequestError(cso.not_verified_message(_("専門アドバイザー派遣を申し込み")))
+        raise DomainError(cso.not_verified_message(_("専門アドバイザー派遣を申し込み")))
     if cso.kind != CSO.Kind.NPO_CORPORATION:
-        raise AdvisorRequestError(
+        raise DomainError(
             _(
                 "専門アドバイザー派遣は NPO法人 を対象としています。"
                 "%(kind)s の団体の方は、県民協働課の窓口にご相談ください。"
@@ -91,7 +88,7 @@ def advisor_request_submit(
     today = timezone.localdate()
     for day in (preferred_date_1, preferred_date_2, preferred_date_3):
         if day is not None and day <= today:
-            raise AdvisorRequestError(_("希望日は明日以降の日付にしてください。"))
+            raise DomainError(_("希望日は明日以降の日付にしてください。"))
     with transaction.atomic():
         advisor_request = AdvisorRequest.objects.create(
             cso=cso,
@@ -119,13 +116,13 @@ def advisor_request_schedule(
     """県民協働課 assigns an advisor and sets the visit (again, to reschedule)."""
     _check_coordinator(by)
     if not isinstance(advisor, Advisor) or not advisor.is_active:
-        raise AdvisorRequestError(_("派遣を依頼できるアドバイザーを選んでください。"))
+        raise DomainError(_("派遣を依頼できるアドバイザーを選んでください。"))
     if visit_at is None or visit_at <= timezone.now():
-        raise AdvisorRequestError(_("訪問日時はこれから先の日時にしてください。"))
+        raise DomainError(_("訪問日時はこれから先の日時にしてください。"))
     with transaction.atomic():
         advisor_request = _lock(advisor_request)
         if advisor_request.status not in (Status.SUBMITTED, Status.SCHEDULED):
-            raise AdvisorRequestError(
+            raise DomainError(
                 _("「%(status)s」の申込には派遣を決められません。")
                 % {"status": advisor_request.get_status_display()}
             )
@@ -154,11 +151,11 @@ def advisor_request_decline(*, advisor_request, by, reason):
     """県民協働課 declines a request that has not been scheduled, with a reason for the CSO."""
     _check_coordinator(by)
     if not reason.strip():
-        raise AdvisorRequestError(_("見送りの理由を書いてください。団体の方に表示されます。"))
+        raise DomainError(_("見送りの理由を書いてください。団体の方に表示されます。"))
     with transaction.atomic():
         advisor_request = _lock(advisor_request)
         if advisor_request.status != Status.SUBMITTED:
-            raise AdvisorRequestError(_("申込受付の状態のときだけ見送りにできます。"))
+            raise DomainError(_("申込受付の状態のときだけ見送りにできます。"))
         advisor_request.decline_reason = reason
         _move(advisor_request, Status.DECLINED, by=by, comment=reason, fields=["decline_reason"])
         _notify(advisor_request, "advisor_request_declined", _cso_admin_emails(advisor_request.cso))
@@ -170,9 +167,9 @@ def advisor_request_withdraw(*, advisor_request, by, comment=""):
     with transaction.atomic():
         advisor_request = _lock(advisor_request)
         if not is_cso_admin(by, advisor_request.cso):
-            raise AdvisorRequestError(_("団体の管理者だけが取り下げられます。"))
-        if advisor_request.status not in (Status.SUBMITTED, Status.SCHEDULED):
-            raise AdvisorRequestError(
+            raise DomainError(_("団体の管理者だけが取り下げられます。"))
+        if not advisor_request.is_open:
+            raise DomainError(
                 _("「%(status)s」の申込は取り下げられません。")
                 % {"status": advisor_request.get_status_display()}
             )
@@ -185,13 +182,13 @@ def advisor_request_complete(*, advisor_request, by, report):
     """After the visit, 県民協働課 records a short report; the CSO sees it."""
     _check_coordinator(by)
     if not report.strip():
-        raise AdvisorRequestError(_("実施報告を書いてください。"))
+        raise DomainError(_("実施報告を書いてください。"))
     with transaction.atomic():
         advisor_request = _lock(advisor_request)
         if advisor_request.status != Status.SCHEDULED:
-            raise AdvisorRequestError(_("派遣決定の状態のときだけ実施済みにできます。"))
+            raise DomainError(_("派遣決定の状態のときだけ実施済みにできます。"))
         if advisor_request.visit_at > timezone.now():
-            raise AdvisorRequestError(_("訪問日時より前には実施報告を登録できません。"))
+            raise DomainError(_("訪問日時より前には実施報告を登録できません。"))
         advisor_request.report = report
         _move(advisor_request, Status.COMPLETED, by=by, fields=["report"])
         _notify(

@@ -8,6 +8,7 @@ from advisors import services
 from advisors.forms import AdvisorRequestForm, WithdrawForm
 from advisors.models import AdvisorRequest
 from cso_registry.access import is_cso_admin, member_csos
+from kyodo_portal.errors import refuse
 
 
 @login_required
@@ -41,7 +42,7 @@ def request_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             advisor_request = services.advisor_request_submit(by=request.user, **form.cleaned_data)
-        except services.AdvisorRequestError as error:
+        except services.DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -90,8 +91,8 @@ def request_withdraw(request, pk):
             by=request.user,
             comment=form.cleaned_data.get("comment", ""),
         )
-    except services.AdvisorRequestError as error:
-        messages.error(request, str(error))
+    except services.DomainError as error:
+        refuse(request, error)
     else:
         messages.success(request, _("お申し込みを取り下げました。"))
     return redirect(advisor_request)

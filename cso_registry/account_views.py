@@ -23,6 +23,7 @@ from cso_registry.models import CSO, Membership, SurveyAnswer
 from cso_registry.normalize import search_variants
 from kyodo_portal import personal_data_log, throttle
 from kyodo_portal.access import is_verified_staff
+from kyodo_portal.errors import refuse
 from kyodo_portal.security import client_ip
 
 HISTORY_PAGE_SIZE = 100
@@ -38,10 +39,6 @@ def _cso_for(user, pk, *, admin_only=False, staff_may_view=False):
     else:
         csos = member_csos(user)
     return get_object_or_404(csos.select_related("municipality"), pk=pk)
-
-
-def _refuse(request, error):
-    messages.error(request, str(error))
 
 
 @require_http_methods(["GET", "POST"])
@@ -142,10 +139,10 @@ def cso_edit(request, pk):
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data.get("edit_version"),
             )
-        except services.CSOEditConflict as error:
+        except services.EditConflict as error:
             form.add_error(None, str(error))
-        except services.CSORegistryError as error:
-            _refuse(request, error)
+        except services.DomainError as error:
+            refuse(request, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -174,8 +171,8 @@ def cso_survey(request, pk):
             _answer, _changes = services.survey_answer_record(
                 cso=cso, by=request.user, fiscal_year=form.cleaned_data["fiscal_year"], data=data
             )
-        except services.CSORegistryError as error:
-            _refuse(request, error)
+        except services.DomainError as error:
+            refuse(request, error)
         else:
             messages.success(request, _("実態調査の回答を保存しました。"))
             return redirect("account:cso", cso.pk)
@@ -251,8 +248,8 @@ def member_action(request, pk, membership_pk, action):
     operation, success = MEMBER_ACTIONS[action]
     try:
         operation(membership, request.user)
-    except services.CSORegistryError as error:
-        _refuse(request, error)
+    except services.DomainError as error:
+        refuse(request, error)
     else:
         messages.success(request, f"{membership.user}: {success}")
     return redirect("account:cso_members", cso.pk)
@@ -264,8 +261,8 @@ def cso_leave(request, pk):
     cso = _cso_for(request.user, pk)
     try:
         services.membership_leave(membership=membership_of(request.user, cso), by=request.user)
-    except services.CSORegistryError as error:
-        _refuse(request, error)
+    except services.DomainError as error:
+        refuse(request, error)
         return redirect("account:cso_members", cso.pk)
     messages.success(request, _("「%(name)s」から退会しました。") % {"name": cso.name})
     return redirect("account:home")
@@ -277,8 +274,8 @@ def cso_confirm(request, pk):
     cso = _cso_for(request.user, pk, admin_only=True)
     try:
         services.cso_confirm(cso=cso, by=request.user)
-    except services.CSORegistryError as error:
-        _refuse(request, error)
+    except services.DomainError as error:
+        refuse(request, error)
     else:
         messages.success(
             request, _("内容を確認しました。最終確認日を今日に更新しました。ありがとうございます。")
@@ -360,8 +357,8 @@ def cso_join_request(request, pk):
             return throttle.too_many_requests(request, scope)
     try:
         services.membership_request(cso=cso, user=request.user)
-    except services.CSORegistryError as error:
-        _refuse(request, error)
+    except services.DomainError as error:
+        refuse(request, error)
     else:
         messages.success(
             request,

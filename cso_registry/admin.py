@@ -225,7 +225,7 @@ class CSOAdmin(admin.ModelAdmin):
                 services.cso_update(
                     cso=obj, by=request.user, data=data, expected_version=data.get("edit_version")
                 )
-            except services.CSOEditConflict as error:
+            except services.EditConflict as error:
                 raise PermissionDenied(str(error)) from error
         else:
             # A 法人番号 registered since the form checked it is refused the same way.
@@ -298,7 +298,7 @@ class CSOAdmin(admin.ModelAdmin):
                             cso=cso, by=request.user, reason=form.cleaned_data["reason"]
                         )
                     done += 1
-                except services.CSORegistryError as error:
+                except services.DomainError as error:
                     self.message_user(request, str(error), messages.WARNING)
             if done:
                 self.message_user(
@@ -409,7 +409,7 @@ class MembershipAdmin(admin.ModelAdmin):
             try:
                 operation(membership)
                 done += 1
-            except services.CSORegistryError as error:
+            except services.DomainError as error:
                 self.message_user(request, f"{membership}: {error}", messages.WARNING)
         if done:
             self.message_user(request, done_message % {"count": done}, messages.SUCCESS)

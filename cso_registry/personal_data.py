@@ -99,7 +99,7 @@ def end_memberships(user, placeholder_email):
                 services.membership_leave(membership=membership, by=user)
             else:
                 _withdraw_request(membership, user)
-        except services.CSORegistryError as error:
+        except services.DomainError as error:
             raise ClosingRefused([_hand_over_first(membership)]) from error
         done.append(_("「%(cso)s」を退会しました。") % {"cso": membership.cso.name})
     return done

@@ -20,6 +20,7 @@ from cso_registry.models import (
     one_year_after,
 )
 from kyodo_portal.access import is_coordinator, is_verified_staff
+from kyodo_portal.errors import DomainError, EditConflict
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import coordinator_addresses
 from kyodo_portal.roles import Role
@@ -43,14 +44,6 @@ PROFILE_FIELDS = [
 ]
 PROFILE_M2M_FIELDS = ["activity_fields", "areas"]
 SURVEY_FIELDS = ["budget_band", "paid_staff", "volunteers", "answered_on"]
-
-
-class CSORegistryError(Exception):
-    """A rule refused the operation; the message is for the person who tried."""
-
-
-class CSOEditConflict(CSORegistryError):
-    """Someone else saved the profile after this form was opened (its version is older)."""
 
 
 DUPLICATE_CORPORATE_NUMBER_MESSAGE = _(
@@ -154,7 +147,7 @@ def _ensure_can_edit(cso, by):
     if by is None or is_verified_staff(by):
         return
     if not is_cso_member(by, cso):
-        raise CSORegistryError(_("この団体の情報を変更できるのは、団体のメンバーだけです。"))
+        raise DomainError(_("この団体の情報を変更できるのは、団体のメンバーだけです。"))
 
 
 def _taken(field, message):
@@ -249,7 +242,7 @@ def cso_update(
     """Change the profile; each changed field is recorded with its old and new value.
 
     ``expected_version`` is the version the editing form was opened on: when someone saved in
-    between, nothing is written and CSOEditConflict is raised (checked under the row lock).
+    between, nothing is written and EditConflict is raised (checked under the row lock).
     Returns the list of changes (empty when nothing changed: then nothing is recorded).
     Raises ValidationError on ``corporate_number`` when another CSO took that 法人番号 after
     the form checked it.
@@ -258,7 +251,7 @@ def cso_update(
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
         _ensure_can_edit(cso, by)
         if expected_version is not None and expected_version != cso.version:
-            raise CSOEditConflict(EDIT_CONFLICT_MESSAGE)
+            raise EditConflict(EDIT_CONFLICT_MESSAGE)
         changes, updates, m2m_updates = _changes(cso, data, PROFILE_FIELDS, PROFILE_M2M_FIELDS)
         if not changes:
             return []
@@ -317,7 +310,7 @@ def survey_answer_record(
 
 def _ensure_coordinator(by):
     if not is_coordinator(by):
-        raise CSORegistryError(_("公開・非公開を決められるのは県民協働課だけです。"))
+        raise DomainError(_("公開・非公開を決められるのは県民協働課だけです。"))
 
 
 def cso_publish(*, cso, by, reason=""):
@@ -326,7 +319,7 @@ def cso_publish(*, cso, by, reason=""):
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
         if cso.status == CSO.Status.PUBLISHED:
-            raise CSORegistryError(_("「%(name)s」はすでに公開されています。") % {"name": cso})
+            raise DomainError(_("「%(name)s」はすでに公開されています。") % {"name": cso})
         old_status = cso.get_status_display()
         cso.status = CSO.Status.PUBLISHED
         cso.verified_on = timezone.localdate()
@@ -350,11 +343,11 @@ def cso_hide(*, cso, by, reason):
     """Take a CSO off every public page and export; the reason is kept and sent to its 管理者."""
     _ensure_coordinator(by)
     if not reason or not reason.strip():
-        raise CSORegistryError(_("非公開にする理由を書いてください。"))
+        raise DomainError(_("非公開にする理由を書いてください。"))
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
         if cso.status == CSO.Status.HIDDEN:
-            raise CSORegistryError(_("「%(name)s」はすでに非公開です。") % {"name": cso})
+            raise DomainError(_("「%(name)s」はすでに非公開です。") % {"name": cso})
         old_status = cso.get_status_display()
         cso.status = CSO.Status.HIDDEN
         cso.save(update_fields=["status", "updated_at"])
@@ -378,9 +371,9 @@ def cso_confirm(*, cso, by):
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
         if not (is_verified_staff(by) or is_cso_admin(by, cso)):
-            raise CSORegistryError(_("内容を確認できるのは、団体の管理者か県の担当者です。"))
+            raise DomainError(_("内容を確認できるのは、団体の管理者か県の担当者です。"))
         if cso.status != CSO.Status.PUBLISHED:
-            raise CSORegistryError(
+            raise DomainError(
                 _("公開中の団体だけが確認できます。いまは「%(status)s」です。")
                 % {"status": cso.get_status_display()}
             )
@@ -439,12 +432,12 @@ def membership_request(*, cso, user):
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
         if not cso.is_public:
-            raise CSORegistryError(_("公開されている団体にだけ参加を申し込めます。"))
+            raise DomainError(_("公開されている団体にだけ参加を申し込めます。"))
         membership = Membership.objects.filter(cso=cso, user=user).first()
         if membership is not None and membership.status == Membership.Status.ACTIVE:
-            raise CSORegistryError(_("すでにこの団体のメンバーです。"))
+            raise DomainError(_("すでにこの団体のメンバーです。"))
         if membership is not None and membership.status == Membership.Status.REQUESTED:
-            raise CSORegistryError(_("この団体への参加はすでに申し込んでいます。"))
+            raise DomainError(_("この団体への参加はすでに申し込んでいます。"))
         if membership is None:
             membership = Membership.objects.create(
                 cso=cso, user=user, role=Membership.Role.MEMBER, status=Membership.Status.REQUESTED
@@ -492,7 +485,7 @@ def _ensure_can_manage_members(cso, by):
     """A CSO's 管理者 manage its members; 県民協働課 step in for a group without one."""
     if is_coordinator(by) or is_cso_admin(by, cso):
         return
-    raise CSORegistryError(_("メンバーを承認・変更できるのは、団体の管理者だけです。"))
+    raise DomainError(_("メンバーを承認・変更できるのは、団体の管理者だけです。"))
 
 
 def membership_approve(*, membership, by, role=Membership.Role.MEMBER):
@@ -500,7 +493,7 @@ def membership_approve(*, membership, by, role=Membership.Role.MEMBER):
         membership = _lock_membership(membership)
         _ensure_can_manage_members(membership.cso, by)
         if membership.status != Membership.Status.REQUESTED:
-            raise CSORegistryError(_("承認待ちの申し込みではありません。"))
+            raise DomainError(_("承認待ちの申し込みではありません。"))
         membership.status = Membership.Status.ACTIVE
         membership.role = role
         membership.decided_at = timezone.now()
@@ -531,7 +524,7 @@ def membership_decline(*, membership, by):
         membership = _lock_membership(membership)
         _ensure_can_manage_members(membership.cso, by)
         if membership.status != Membership.Status.REQUESTED:
-            raise CSORegistryError(_("承認待ちの申し込みではありません。"))
+            raise DomainError(_("承認待ちの申し込みではありません。"))
         membership.status = Membership.Status.DECLINED
         membership.decided_at = timezone.now()
         membership.save(update_fields=["status", "decided_at"])
@@ -559,7 +552,7 @@ def membership_decline(*, membership, by):
 def _ensure_another_admin_remains(membership):
     others = Membership.objects.admins().filter(cso_id=membership.cso_id).exclude(pk=membership.pk)
     if not others.exists():
-        raise CSORegistryError(
+        raise DomainError(
             _("管理者が一人もいなくなってしまいます。先に別のメンバーを管理者にしてください。")
         )
 
@@ -569,7 +562,7 @@ def membership_change_role(*, membership, by, role):
         membership = _lock_membership(membership)
         _ensure_can_manage_members(membership.cso, by)
         if membership.status != Membership.Status.ACTIVE:
-            raise CSORegistryError(_("承認済みのメンバーだけ役割を変えられます。"))
+            raise DomainError(_("承認済みのメンバーだけ役割を変えられます。"))
         if membership.role == role:
             return membership
         if membership.role == Membership.Role.ADMIN:
@@ -594,7 +587,7 @@ def membership_leave(*, membership, by):
         if membership.user_id != by.pk:
             _ensure_can_manage_members(membership.cso, by)
         if membership.status != Membership.Status.ACTIVE:
-            raise CSORegistryError(_("承認済みのメンバーではありません。"))
+            raise DomainError(_("承認済みのメンバーではありません。"))
         if membership.role == Membership.Role.ADMIN:
             _ensure_another_admin_remains(membership)
         membership.status = Membership.Status.LEFT

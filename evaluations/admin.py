@@ -28,6 +28,7 @@ from evaluations.models import (
     evaluable_agreements,
 )
 from kyodo_portal.admin_site import HistoryInline, ScopedObjectMixin
+from kyodo_portal.errors import refuse
 from proposals.models import Agreement
 
 
@@ -280,8 +281,8 @@ class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
                     data=part_form.cleaned_data,
                     expected_version=part_form.cleaned_data.get("edit_version"),
                 )
-            except services.EvaluationError as error:
-                messages.error(request, error.message)
+            except services.DomainError as error:
+                refuse(request, error)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         return None
 
@@ -337,8 +338,8 @@ class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
     def _run(self, request, obj, action, success):
         try:
             action()
-        except services.EvaluationError as error:
-            messages.error(request, error.message)
+        except services.DomainError as error:
+            refuse(request, error)
         else:
             messages.success(request, success)
         return redirect(reverse("admin:evaluations_evaluation_change", args=[obj.pk]))
@@ -357,7 +358,7 @@ class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
                     kind=form.cleaned_data["kind"],
                     year=form.cleaned_data["year"],
                 )
-            except services.EvaluationError as error:
+            except services.DomainError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("振り返りを始めました。県の記入を書いてください。"))

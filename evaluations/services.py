@@ -20,34 +20,15 @@ from evaluations.models import (
     EvaluationTransition,
     Side,
 )
+from kyodo_portal.errors import ActorNotAllowed, DomainError, EditConflict, TransitionNotAllowed
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import coordinator_addresses, department_addresses
 from kyodo_portal.wareki import fiscal_year
 from proposals.access import party_csos
 from proposals.models import Agreement, Proposal
-from proposals.services import ProposalError, proposal_create
+from proposals.services import proposal_create
 
 Status = Evaluation.Status
-
-
-class EvaluationError(Exception):
-    """A refused operation; the message is for the person who tried it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class TransitionNotAllowed(EvaluationError):
-    """Not possible in the evaluation's current state."""
-
-
-class ActorNotAllowed(EvaluationError):
-    """This person may not do this."""
-
-
-class PartEditConflict(EvaluationError):
-    """Someone else saved this part after the form was opened (its version is older)."""
 
 
 EDIT_CONFLICT_MESSAGE = _(
@@ -187,12 +168,12 @@ def part_save(*, part, by, data, expected_version=None):
     """Save a side's draft (fields in ``EvaluationPart.CONTENT_FIELDS``).
 
     ``expected_version`` is the part's version when the form was opened: when someone of the
-    same side saved in between, nothing is written and PartEditConflict is raised (checked
+    same side saved in between, nothing is written and EditConflict is raised (checked
     under the row lock)."""
     with transaction.atomic():
         _evaluation, locked = _locked_part(part, by)
         if expected_version is not None and expected_version != locked.version:
-            raise PartEditConflict(EDIT_CONFLICT_MESSAGE)
+            raise EditConflict(EDIT_CONFLICT_MESSAGE)
         changed = False
         for name in EvaluationPart.CONTENT_FIELDS:
             if name in data and getattr(locked, name) != data[name]:
@@ -240,7 +221,7 @@ def decision_propose(
 ):
     """One side proposes 継続 / 見直して継続 / 終了 and what to change; the other confirms."""
     if decision not in Decision.values:
-        raise EvaluationError(_("今後の方針を選んでください。"))
+        raise DomainError(_("今後の方針を選んでください。"))
     with transaction.atomic():
         locked = _lock(evaluation)
         side = _require_side(by, locked)
@@ -255,7 +236,7 @@ def decision_propose(
         if decision == Decision.REVISE and not any(
             text.strip() for text in (change_content, change_partner, change_form)
         ):
-            raise EvaluationError(
+            raise DomainError(
                 _("「見直して継続」では、見直す点（内容・相手・形態のどれか）を書いてください。")
             )
         locked.decision = decision
@@ -353,7 +334,7 @@ def evaluation_withdraw(*, evaluation, by, reason):
     if not can_publish(by):
         raise ActorNotAllowed(_("公開を取り下げられるのは県民協働課だけです。"))
     if not (reason or "").strip():
-        raise EvaluationError(_("公開を取り下げる理由を書いてください。"))
+        raise DomainError(_("公開を取り下げる理由を書いてください。"))
     with transaction.atomic():
         locked = _lock(evaluation)
         if locked.status != Status.PUBLISHED:
@@ -386,7 +367,7 @@ def evaluation_reopen(*, evaluation, by, reason):
     if not can_publish(by):
         raise ActorNotAllowed(_("記入のやり直しを始められるのは県民協働課だけです。"))
     if not (reason or "").strip():
-        raise EvaluationError(_("記入をやり直す理由を書いてください。"))
+        raise DomainError(_("記入をやり直す理由を書いてください。"))
     with transaction.atomic():
         locked = _lock(evaluation)
         if not locked.is_withdrawn:
@@ -471,8 +452,8 @@ def follow_up_create(*, evaluation, by, cso=None):
         proposal = Proposal(**follow_up_prefill(locked, cso))
         try:
             proposal_create(proposal=proposal, by=by)
-        except ProposalError as error:
-            raise EvaluationError(error.message) from error
+        except DomainError as error:
+            raise DomainError(error.message) from error
         locked.follow_up_proposal = proposal
         locked.save(update_fields=["follow_up_proposal", "updated_at"])
         _log(

@@ -19,6 +19,7 @@ from evaluations.filters import EvaluationFilter
 from evaluations.forms import DecisionForm, PartForm, StartForm
 from evaluations.models import Evaluation, EvaluationPart, Side, evaluable_agreements
 from kyodo_portal.csv_export import streaming_csv_response
+from kyodo_portal.errors import refuse
 from kyodo_portal.models import Department
 from proposals.models import Agreement
 
@@ -175,11 +176,6 @@ def _member_evaluation(request, pk):
     return evaluation
 
 
-def _refused(request, error, evaluation):
-    messages.error(request, error.message)
-    return redirect(evaluation.get_member_url())
-
-
 @login_required
 @require_safe
 def my_evaluation_list(request):
@@ -220,8 +216,8 @@ def my_evaluation_start(request, agreement_pk):
         evaluation = services.evaluation_start(
             agreement=agreement, by=request.user, kind=form.cleaned_data["kind"]
         )
-    except services.EvaluationError as error:
-        messages.error(request, error.message)
+    except services.DomainError as error:
+        refuse(request, error)
         return redirect("evaluations:my_list")
     messages.success(request, _("振り返りを始めました。団体の記入を書いてください。"))
     return redirect(evaluation.get_member_url())
@@ -280,7 +276,7 @@ def my_part_save(request, pk):
         )
         if "submit" in request.POST:
             services.part_submit(part=part, by=request.user)
-    except services.PartEditConflict as error:
+    except services.EditConflict as error:
         # Someone of the same CSO saved first: keep what this person wrote, save nothing.
         form.add_error(None, error.message)
         return render(
@@ -289,8 +285,8 @@ def my_part_save(request, pk):
             _detail_context(request, evaluation, part_form=form),
             status=400,
         )
-    except services.EvaluationError as error:
-        return _refused(request, error, evaluation)
+    except services.DomainError as error:
+        return refuse(request, error, to=evaluation.get_member_url())
     if "submit" in request.POST:
         messages.success(request, _("団体の記入を提出しました。"))
     else:
@@ -312,8 +308,8 @@ def my_decision_propose(request, pk):
         )
     try:
         services.decision_propose(evaluation=evaluation, by=request.user, **form.cleaned_data)
-    except services.EvaluationError as error:
-        return _refused(request, error, evaluation)
+    except services.DomainError as error:
+        return refuse(request, error, to=evaluation.get_member_url())
     messages.success(request, _("今後の方針を提案しました。県の確認を待ちます。"))
     return redirect(evaluation.get_member_url())
 
@@ -324,8 +320,8 @@ def my_decision_confirm(request, pk):
     evaluation = _member_evaluation(request, pk)
     try:
         services.decision_confirm(evaluation=evaluation, by=request.user)
-    except services.EvaluationError as error:
-        return _refused(request, error, evaluation)
+    except services.DomainError as error:
+        return refuse(request, error, to=evaluation.get_member_url())
     messages.success(request, _("今後の方針に合意しました。"))
     return redirect(evaluation.get_member_url())
 
@@ -336,8 +332,8 @@ def my_follow_up(request, pk):
     evaluation = _member_evaluation(request, pk)
     try:
         proposal = services.follow_up_create(evaluation=evaluation, by=request.user)
-    except services.EvaluationError as error:
-        return _refused(request, error, evaluation)
+    except services.DomainError as error:
+        return refuse(request, error, to=evaluation.get_member_url())
     messages.success(
         request,
         _("前回の協働をもとに、次の提案の下書きを作りました。内容を見直して提出してください。"),

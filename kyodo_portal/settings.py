@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # Someone who set up a second factor passes it before their /my/ pages open.
     "kyodo_portal.middleware.SecondFactorGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A refusal (kyodo_portal/errors.py) no view caught: its message, and back.
+    "kyodo_portal.errors.DomainErrorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -158,7 +158,7 @@ class EventAdmin(admin.ModelAdmin):
         for event in queryset:
             try:
                 services.event_cancel(event=event, by=request.user)
-            except services.RegistrationError as error:
+            except services.DomainError as error:
                 self.message_user(request, f"{event}: {error}", messages.ERROR)
             else:
                 self.log_change(request, event, [{"changed": {"fields": ["状態（中止）"]}}])
@@ -218,7 +218,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         for registration in queryset:
             try:
                 services.registration_cancel(registration=registration, by=request.user)
-            except services.RegistrationError as error:
+            except services.DomainError as error:
                 self.message_user(request, f"{registration}: {error}", messages.ERROR)
             else:
                 self.log_change(request, registration, [{"changed": {"fields": ["状態（取消）"]}}])

@@ -17,8 +17,9 @@ from accounts.personal_data import (
     register_closing_step,
     register_export_section,
 )
+from kyodo_portal.errors import DomainError
 from outreach.models import Registration
-from outreach.services import RegistrationError, registration_cancel
+from outreach.services import registration_cancel
 
 
 def cancel_and_clear_registrations(user, placeholder_email):
@@ -35,7 +36,7 @@ def cancel_and_clear_registrations(user, placeholder_email):
     for registration in upcoming:
         try:
             registration_cancel(registration=registration, by=user)
-        except RegistrationError:
+        except DomainError:
             continue  # it started meanwhile: kept as a past registration
         done.append(
             _("「%(event)s」（%(date)s）の申込を取り消しました。")

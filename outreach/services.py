@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyodo_portal import throttle
+from kyodo_portal.errors import DomainError
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.site import absolute_url
 from outreach.models import Event, Registration
@@ -19,10 +20,6 @@ from outreach.models import Event, Registration
 CONFIRM_SALT = "outreach.registration.confirm"
 CANCEL_SALT = "outreach.registration.cancel"
 CONFIRMATION_MAX_AGE = Registration.CONFIRMATION_MAX_AGE
-
-
-class RegistrationError(Exception):
-    """A registration step that is not allowed now; the message is shown to the person."""
 
 
 def confirmation_token(registration):
@@ -45,13 +42,13 @@ def _confirmed_count(event):
 
 def _check_can_register(event, user):
     if event.status == Event.Status.CANCELLED:
-        raise RegistrationError(_("この催しは中止になりました。"))
+        raise DomainError(_("この催しは中止になりました。"))
     if event.status != Event.Status.PUBLISHED:
-        raise RegistrationError(_("この催しはまだ申込を受け付けていません。"))
+        raise DomainError(_("この催しはまだ申込を受け付けていません。"))
     if not event.may_register(user):
-        raise RegistrationError(_("職員研修は県職員のみ申し込めます。"))
+        raise DomainError(_("職員研修は県職員のみ申し込めます。"))
     if not event.is_open_for_registration():
-        raise RegistrationError(_("申込の受付は終了しました。"))
+        raise DomainError(_("申込の受付は終了しました。"))
 
 
 def _take_seat_or_queue(event, registration, now):
@@ -95,7 +92,7 @@ def registration_create(*, event, user, organisation="", note=""):
                 email=user.email.lower(), status__in=Registration.ACTIVE_STATUSES
             ).exists()
         ):
-            raise RegistrationError(_("この催しにはすでに申し込まれています。"))
+            raise DomainError(_("この催しにはすでに申し込まれています。"))
         now = timezone.now()
         registration = Registration(
             event=event,
@@ -172,22 +169,22 @@ def registration_request_as_guest(*, event, name, email, organisation="", note="
 
 
 def registration_from_token(token, *, salt, max_age=None):
-    """The registration a signed link points to; RegistrationError when it is not valid."""
+    """The registration a signed link points to; DomainError when it is not valid."""
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.SignatureExpired as error:
-        raise RegistrationError(
+        raise DomainError(
             _("確認用リンクの有効期限が切れています。お手数ですが、もう一度お申し込みください。")
         ) from error
     except signing.BadSignature as error:
-        raise RegistrationError(
+        raise DomainError(
             _("リンクが正しくありません。メールのリンクをそのままお使いください。")
         ) from error
     registration = (
         Registration.objects.select_related("event").filter(pk=data.get("registration")).first()
     )
     if registration is None or ("email" in data and data["email"] != registration.email):
-        raise RegistrationError(_("お申し込みが見つかりません。"))
+        raise DomainError(_("お申し込みが見つかりません。"))
     return registration
 
 
@@ -203,7 +200,7 @@ def registration_confirm(*, token):
         ):
             return registration
         if registration.status != Registration.Status.PENDING:
-            raise RegistrationError(_("このお申し込みは取り消されています。"))
+            raise DomainError(_("このお申し込みは取り消されています。"))
         _check_can_register(event, None)
         registration.event = event
         _take_seat_or_queue(event, registration, timezone.now())
@@ -226,11 +223,11 @@ def registration_cancel(*, registration, by=None):
             and registration.user_id != by.pk
             and not Event.objects.managed_by(by).filter(pk=event.pk).exists()
         ):
-            raise RegistrationError(_("ご自身のお申し込みだけ取り消せます。"))
+            raise DomainError(_("ご自身のお申し込みだけ取り消せます。"))
         if not registration.is_active:
-            raise RegistrationError(_("このお申し込みはすでに取り消されています。"))
+            raise DomainError(_("このお申し込みはすでに取り消されています。"))
         if timezone.now() >= event.starts_at:
-            raise RegistrationError(_("開始後は取り消せません。主催部署へ直接ご連絡ください。"))
+            raise DomainError(_("開始後は取り消せません。主催部署へ直接ご連絡ください。"))
         held_seat = registration.status == Registration.Status.CONFIRMED
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
@@ -285,9 +282,9 @@ def event_cancel(*, event, by):
     with transaction.atomic():
         event = _lock_event(event)
         if event.status != Event.Status.PUBLISHED:
-            raise RegistrationError(_("公開中の催しだけ中止にできます。"))
+            raise DomainError(_("公開中の催しだけ中止にできます。"))
         if timezone.now() >= event.ends_at:
-            raise RegistrationError(_("終了した催しは中止にできません。"))
+            raise DomainError(_("終了した催しは中止にできません。"))
         event.status = Event.Status.CANCELLED
         event.save(update_fields=["status", "updated_at"])
         recipients = list(

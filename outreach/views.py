@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import retention
 from cso_registry.models import Municipality
 from kyodo_portal import throttle
+from kyodo_portal.errors import refuse
 from kyodo_portal.security import client_ip
 from kyodo_portal.site import SiteFeed
 from outreach import ical, services
@@ -147,8 +148,8 @@ def event_register(request, pk):
                     "hours": int(services.CONFIRMATION_MAX_AGE.total_seconds() // 3600),
                 },
             )
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
+    except services.DomainError as error:
+        refuse(request, error)
     return redirect(event)
 
 
@@ -162,8 +163,8 @@ def event_cancel_mine(request, pk):
     try:
         services.registration_cancel(registration=registration, by=request.user)
         messages.success(request, _("お申し込みを取り消しました。"))
-    except services.RegistrationError as error:
-        messages.error(request, str(error))
+    except services.DomainError as error:
+        refuse(request, error)
     return redirect(event)
 
 
@@ -186,7 +187,7 @@ def registration_confirm(request, token):
                     ),
                 )
             return redirect(registration.event)
-    except services.RegistrationError as error:
+    except services.DomainError as error:
         return render(
             request, "outreach/registration_problem.html", {"message": str(error)}, status=400
         )
@@ -214,7 +215,7 @@ def registration_cancel(request, token):
             if registration.event.is_public:
                 return redirect(registration.event)
             return redirect("outreach:event_list")
-    except services.RegistrationError as error:
+    except services.DomainError as error:
         return render(
             request, "outreach/registration_problem.html", {"message": str(error)}, status=400
         )

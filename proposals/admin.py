@@ -27,6 +27,7 @@ from kyodo_portal.admin_site import (
     department_filter,
     fiscal_year_filter,
 )
+from kyodo_portal.errors import refuse
 from kyodo_portal.request_input import object_id
 from proposals import services
 
@@ -584,8 +585,8 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
                             proposal=proposal, by=request.user, reviewer=data["reviewer"]
                         )
                     )
-            except services.ProposalError as error:
-                messages.error(request, error.message)
+            except services.DomainError as error:
+                refuse(request, error)
         formset.new_objects = created
         formset.changed_objects = []
         formset.deleted_objects = []
@@ -689,7 +690,7 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
                         proposal=proposal, by=request.user, comment=form.cleaned_data["comment"]
                     )
                     done += 1
-                except services.ProposalError as error:
+                except services.DomainError as error:
                     refused.append(f"{proposal.title}: {error.message}")
             if done:
                 self.message_user(
@@ -732,8 +733,8 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 services.review_submit_scores(
                     assignment=assignment, by=request.user, scores=form.scores()
                 )
-            except services.ProposalError as error:
-                self.message_user(request, error.message, messages.ERROR)
+            except services.DomainError as error:
+                refuse(request, error)
             else:
                 self.message_user(request, gettext("採点を提出しました。"), messages.SUCCESS)
                 return HttpResponseRedirect(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from cso_registry.access import member_addresses
 from kyodo_portal.access import is_department_staff_account
+from kyodo_portal.errors import ActorNotAllowed, DomainError, EditConflict, TransitionNotAllowed
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import department_addresses
 from kyodo_portal.wareki import fiscal_year
@@ -30,26 +31,6 @@ from proposals.models import (
 )
 
 Status = Proposal.Status
-
-
-class ProposalError(Exception):
-    """A refused operation; the message is for the person who tried it."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-
-class TransitionNotAllowed(ProposalError):
-    """Not possible from the proposal's current state."""
-
-
-class ActorNotAllowed(ProposalError):
-    """This person may not do this."""
-
-
-class ProposalEditConflict(ProposalError):
-    """Someone else saved the proposal after this form was opened (its version is older)."""
 
 
 EDIT_CONFLICT_MESSAGE = _(
@@ -101,7 +82,7 @@ def _require_staff(user, proposal):
 def _require_comment(comment, action):
     comment = (comment or "").strip()
     if not comment:
-        raise ProposalError(_("%(action)sには理由（コメント）が必要です。") % {"action": action})
+        raise DomainError(_("%(action)sには理由（コメント）が必要です。") % {"action": action})
     return comment
 
 
@@ -180,14 +161,14 @@ def proposal_update(*, proposal, by, fields, expected_version=None):
     """Save the CSO's edits of a draft, or of a proposal returned for revision.
 
     ``expected_version`` is the version the editing form was opened on: when another member
-    saved in between, nothing is written and ProposalEditConflict is raised (checked under the
+    saved in between, nothing is written and EditConflict is raised (checked under the
     row lock, so two saves at the same moment cannot both pass)."""
     with transaction.atomic():
         locked = _lock(proposal)
         _require_cso_member(by, locked)
         _require_status(locked, Proposal.EDITABLE_STATUSES, _("編集"))
         if expected_version is not None and expected_version != locked.version:
-            raise ProposalEditConflict(EDIT_CONFLICT_MESSAGE)
+            raise EditConflict(EDIT_CONFLICT_MESSAGE)
         for name in fields:
             setattr(locked, name, getattr(proposal, name))
         if locked.theme_id:
@@ -222,7 +203,7 @@ def _require_complete(proposal):
         if not str(getattr(proposal, name) or "").strip()
     ]
     if missing:
-        raise ProposalError(
+        raise DomainError(
             _("提出の前に次の項目を入力してください: %(fields)s") % {"fields": "、".join(missing)}
         )
 
@@ -302,7 +283,7 @@ def proposal_open_pre_consultation(*, proposal, by, text, kind=ConsultationEntry
     """事前相談: the CSO lets the department see its draft and asks its first question."""
     text = (text or "").strip()
     if not text:
-        raise ProposalError(_("相談したい内容を書いてください。"))
+        raise DomainError(_("相談したい内容を書いてください。"))
     with transaction.atomic():
         proposal = _lock(proposal)
         _require_cso_member(by, proposal)
@@ -447,7 +428,7 @@ def consultation_post(
     prefecture and is never sent to the CSO; a shared one is mailed to the other side."""
     text = (text or "").strip()
     if not text:
-        raise ProposalError(_("内容を書いてください。"))
+        raise DomainError(_("内容を書いてください。"))
     with transaction.atomic():
         proposal = _lock(proposal)
         by_prefecture = can_handle_proposal(by, proposal)
@@ -499,7 +480,7 @@ def review_assign(*, proposal, reviewer, by):
                 _("審査員には提案先部署の推進員か県民協働課の職員を選んでください。")
             )
         if ReviewAssignment.objects.filter(proposal=proposal, reviewer=reviewer).exists():
-            raise ProposalError(_("この審査員はすでに割り当てられています。"))
+            raise DomainError(_("この審査員はすでに割り当てられています。"))
         return ReviewAssignment.objects.create(proposal=proposal, reviewer=reviewer, assigned_by=by)
 
 
@@ -520,20 +501,20 @@ def review_submit_scores(*, assignment, by, scores):
         _require_status(proposal, REVIEWABLE_STATUSES, _("採点"))
         criteria = list(proposal.review_criteria())
         if not criteria or sum(c.weight for c in criteria) != 100:
-            raise ProposalError(
+            raise DomainError(
                 _(
                     "審査項目の配点の合計が 100 になっていません。担当部署で審査項目を整えてください。"
                 )
             )
         missing = [c.name for c in criteria if c.pk not in scores]
         if missing:
-            raise ProposalError(
+            raise DomainError(
                 _("すべての審査項目を採点してください: %(names)s") % {"names": "、".join(missing)}
             )
         for criterion in criteria:
             value, comment = scores[criterion.pk]
             if not 1 <= int(value) <= ReviewScore.MAX_VALUE:
-                raise ProposalError(_("評点は 1 から 5 で付けてください。"))
+                raise DomainError(_("評点は 1 から 5 で付けてください。"))
             ReviewScore.objects.create(
                 assignment=assignment,
                 criterion=criterion,

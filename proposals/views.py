@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kyodo_portal.errors import refuse
 from kyodo_portal.request_input import object_id
 from kyodo_portal.uploads import attachment_response
 from proposals import services
@@ -70,11 +71,6 @@ def _member_proposal(request, pk, *, queryset=None):
     )
 
 
-def _refused(request, error, proposal):
-    messages.error(request, error.message)
-    return redirect(proposal.get_absolute_url())
-
-
 @login_required
 @require_safe
 def my_proposal_list(request):
@@ -114,8 +110,8 @@ def my_proposal_create(request):
         proposal = form.save(commit=False)
         try:
             services.proposal_create(proposal=proposal, by=request.user)
-        except services.ProposalError as error:
-            messages.error(request, error.message)
+        except services.DomainError as error:
+            refuse(request, error)
         else:
             messages.success(
                 request,
@@ -146,11 +142,11 @@ def my_proposal_edit(request, pk):
                 fields=form.changed_content,
                 expected_version=form.cleaned_data.get("edit_version"),
             )
-        except services.ProposalEditConflict as error:
+        except services.EditConflict as error:
             # Another member saved first: keep what this member wrote on the page, save nothing.
             form.add_error(None, error.message)
-        except services.ProposalError as error:
-            return _refused(request, error, proposal)
+        except services.DomainError as error:
+            return refuse(request, error, to=proposal.get_absolute_url())
         else:
             messages.success(request, _("提案を保存しました。"))
             return redirect(proposal.get_absolute_url())
@@ -212,8 +208,8 @@ def my_proposal_submit(request, pk):
     proposal = _member_proposal(request, pk)
     try:
         services.proposal_submit(proposal=proposal, by=request.user)
-    except services.ProposalError as error:
-        return _refused(request, error, proposal)
+    except services.DomainError as error:
+        return refuse(request, error, to=proposal.get_absolute_url())
     messages.success(request, _("提案を提出しました。提案先の部署から連絡があります。"))
     return redirect(proposal.get_absolute_url())
 
@@ -228,8 +224,8 @@ def my_proposal_resubmit(request, pk):
         services.proposal_resubmit(
             proposal=proposal, by=request.user, comment=form.cleaned_data.get("comment", "")
         )
-    except services.ProposalError as error:
-        return _refused(request, error, proposal)
+    except services.DomainError as error:
+        return refuse(request, error, to=proposal.get_absolute_url())
     messages.success(request, _("提案を再提出しました。"))
     return redirect(proposal.get_absolute_url())
 
@@ -244,8 +240,8 @@ def my_proposal_withdraw(request, pk):
             services.proposal_withdraw(
                 proposal=proposal, by=request.user, comment=form.cleaned_data["comment"]
             )
-        except services.ProposalError as error:
-            return _refused(request, error, proposal)
+        except services.DomainError as error:
+            return refuse(request, error, to=proposal.get_absolute_url())
         messages.success(request, _("提案を取り下げました。記録は残ります。"))
         return redirect(proposal.get_absolute_url())
     return render(
@@ -265,8 +261,8 @@ def my_proposal_pre_consultation(request, pk):
         services.proposal_open_pre_consultation(
             proposal=proposal, by=request.user, text=form.cleaned_data["text"]
         )
-    except services.ProposalError as error:
-        return _refused(request, error, proposal)
+    except services.DomainError as error:
+        return refuse(request, error, to=proposal.get_absolute_url())
     messages.success(request, _("事前相談を送りました。部署からの回答はこのページに届きます。"))
     return redirect(proposal.get_absolute_url() + "#consultation")
 
@@ -287,8 +283,8 @@ def my_proposal_consult(request, pk):
             text=form.cleaned_data["text"],
             files=[file] if file else [],
         )
-    except services.ProposalError as error:
-        return _refused(request, error, proposal)
+    except services.DomainError as error:
+        return refuse(request, error, to=proposal.get_absolute_url())
     messages.success(request, _("協議の記録を送りました。"))
     return redirect(proposal.get_absolute_url() + "#consultation")
 
@@ -302,8 +298,8 @@ def my_proposal_attach(request, pk):
         return _render_detail(request, proposal.pk, status=400, attachment_form=form)
     try:
         services.proposal_attach(proposal=proposal, by=request.user, file=form.cleaned_data["file"])
-    except services.ProposalError as error:
-        return _refused(request, error, proposal)
+    except services.DomainError as error:
+        return refuse(request, error, to=proposal.get_absolute_url())
     messages.success(request, _("ファイルを添付しました。"))
     return redirect(proposal.get_absolute_url() + "#attachments")
 
@@ -321,8 +317,8 @@ def my_attachment_remove(request, pk):
         raise Http404  # a 県内部 file answers as if it did not exist
     try:
         services.proposal_remove_attachment(attachment=attachment, by=request.user)
-    except services.ProposalError as error:
-        return _refused(request, error, attachment.proposal)
+    except services.DomainError as error:
+        return refuse(request, error, to=attachment.proposal.get_absolute_url())
     messages.success(
         request, _("「%(name)s」を取り消しました。") % {"name": attachment.original_name}
     )

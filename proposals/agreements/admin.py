@@ -26,6 +26,7 @@ from kyodo_portal.admin_site import (
     department_filter,
     fiscal_year_filter,
 )
+from kyodo_portal.errors import refuse
 from kyodo_portal.request_input import object_id
 from kyodo_portal.spreadsheets import SpreadsheetFileError
 from kyodo_portal.wareki import fiscal_year_label
@@ -284,7 +285,7 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         """Only the internal note is edited here; the terms are a version's (its own page)."""
         try:
             services.agreement_lock_for_edit(agreement=obj, by=request.user)
-        except services.ProposalError as error:
+        except services.DomainError as error:
             raise PermissionDenied(error.message) from error
         super().save_model(request, obj, form, change)
 
@@ -310,8 +311,8 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
                             files=[data["attachment"]] if data.get("attachment") else [],
                         )
                     )
-                except services.ProposalError as error:
-                    messages.error(request, error.message)
+                except services.DomainError as error:
+                    refuse(request, error)
         formset.new_objects = created
         formset.changed_objects = []
         formset.deleted_objects = []
@@ -392,8 +393,8 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 agreement = services.agreement_create(
                     proposal=form.cleaned_data["proposal"], by=request.user
                 )
-            except services.ProposalError as error:
-                self.message_user(request, error.message, messages.ERROR)
+            except services.DomainError as error:
+                refuse(request, error)
             else:
                 self.message_user(
                     request,
@@ -497,8 +498,8 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 kwargs["concluded_on"] = form.cleaned_data["concluded_on"]
             try:
                 result = function(**kwargs)
-            except services.ProposalError as error:
-                self.message_user(request, error.message, messages.ERROR)
+            except services.DomainError as error:
+                refuse(request, error)
             else:
                 self.message_user(
                     request,
@@ -746,7 +747,7 @@ class AgreementVersionAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 by=request.user,
                 expected_revision=form.cleaned_data.get("edit_version"),
             )
-        except services.ProposalError as error:
+        except services.DomainError as error:
             raise PermissionDenied(error.message) from error
         super().save_model(request, obj, form, change)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cso_registry.access import member_addresses
 from kyodo_portal.access import is_department_staff, is_promoter
+from kyodo_portal.errors import ActorNotAllowed, DomainError, EditConflict, TransitionNotAllowed
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import department_addresses
 from kyodo_portal.wareki import fiscal_year
@@ -35,7 +36,6 @@ from proposals.models import (
     Proposal,
     RoleAssignment,
 )
-from proposals.services import ActorNotAllowed, ProposalError, TransitionNotAllowed
 
 Status = Agreement.Status
 VStatus = AgreementVersion.Status
@@ -43,13 +43,9 @@ Action = AgreementTransition.Action
 
 __all__ = [
     "ActorNotAllowed",
-    "AgreementError",
+    "DomainError",
     "TransitionNotAllowed",
 ]
-
-
-class AgreementError(ProposalError):
-    """A refused step on an agreement; the message is for the person who tried it."""
 
 
 EDIT_CONFLICT_MESSAGE = _(
@@ -58,11 +54,7 @@ EDIT_CONFLICT_MESSAGE = _(
 )
 
 
-class AgreementEditConflict(AgreementError):
-    """The draft changed since the editing page was opened: nothing was saved."""
-
-
-class IncompleteAgreement(AgreementError):
+class IncompleteAgreement(DomainError):
     """Items the agreement must contain are missing; ``items`` names them."""
 
     def __init__(self, items):
@@ -99,7 +91,7 @@ def _require_version_status(version, allowed, action):
 def _require_comment(comment, action):
     comment = (comment or "").strip()
     if not comment:
-        raise AgreementError(_("%(action)sには理由（コメント）が必要です。") % {"action": action})
+        raise DomainError(_("%(action)sには理由（コメント）が必要です。") % {"action": action})
     return comment
 
 
@@ -311,7 +303,7 @@ def version_lock_for_edit(*, version, by, expected_revision=None):
     _require_staff(by, agreement)
     _require_version_status(version, [VStatus.DRAFT], _("編集"))
     if expected_revision is not None and expected_revision != version.revision:
-        raise AgreementEditConflict(EDIT_CONFLICT_MESSAGE)
+        raise EditConflict(EDIT_CONFLICT_MESSAGE)
     return agreement, version
 
 
@@ -504,9 +496,9 @@ def agreement_conclude(*, version, by, concluded_on, comment=""):
     into force and the one it replaces is kept as 変更前; the agreement's state is unchanged.
     """
     if concluded_on is None:
-        raise AgreementError(_("締結日を入力してください。"))
+        raise DomainError(_("締結日を入力してください。"))
     if concluded_on > timezone.localdate():
-        raise AgreementError(_("締結日に未来の日付は入力できません。"))
+        raise DomainError(_("締結日に未来の日付は入力できません。"))
     with transaction.atomic():
         agreement, version = _lock_version(version)
         _require_staff(by, agreement)
@@ -520,7 +512,7 @@ def agreement_conclude(*, version, by, concluded_on, comment=""):
             and previous.concluded_on
             and concluded_on < previous.concluded_on
         ):
-            raise AgreementError(_("変更協定の締結日は、前の版の締結日より後にしてください。"))
+            raise DomainError(_("変更協定の締結日は、前の版の締結日より後にしてください。"))
         version.status = VStatus.CONCLUDED
         version.concluded_on = concluded_on
         version.concluded_by = by
@@ -722,15 +714,15 @@ def progress_report(
     text = (text or "").strip()
     public_summary = (public_summary or "").strip()
     if not text:
-        raise AgreementError(_("報告の内容を書いてください。"))
+        raise DomainError(_("報告の内容を書いてください。"))
     if percent_complete is None or not 0 <= int(percent_complete) <= 100:
-        raise AgreementError(_("進捗率は 0 から 100 までの整数で入力してください。"))
+        raise DomainError(_("進捗率は 0 から 100 までの整数で入力してください。"))
     if visibility not in ProgressReport.Visibility.values:
-        raise AgreementError(_("公開範囲の値が正しくありません。"))
+        raise DomainError(_("公開範囲の値が正しくありません。"))
     if visibility == ProgressReport.Visibility.PUBLIC and not public_summary:
-        raise AgreementError(_("公開する報告には公開用の要約を書いてください。"))
+        raise DomainError(_("公開する報告には公開用の要約を書いてください。"))
     if reported_on is None or reported_on > timezone.localdate():
-        raise AgreementError(_("報告日に未来の日付は入力できません。"))
+        raise DomainError(_("報告日に未来の日付は入力できません。"))
     with transaction.atomic():
         agreement = _lock(agreement)
         by_prefecture = can_handle_agreement(by, agreement)

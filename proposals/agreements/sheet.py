@@ -244,10 +244,10 @@ def import_sheet(data, filename, *, by):
             for item in result.planned:
                 try:
                     services.progress_report(agreement=item.agreement, by=by, **item.values)
-                except services.AgreementError as error:
+                except services.DomainError as error:
                     result.errors.append(RowError(item.number, [error.message]))
                     raise
-    except services.AgreementError:
+    except services.DomainError:
         return result
     result.applied = True
     return result

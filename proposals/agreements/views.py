@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from kyodo_portal.errors import refuse
 from kyodo_portal.uploads import attachment_response
 from proposals.access import (
     admin_party,
@@ -171,11 +172,6 @@ def _render_proposed_party(request, agreement, status=200, **bound_forms):
     return render(request, "proposals/agreements/my_detail.html", context, status=status)
 
 
-def _refused(request, error, agreement):
-    messages.error(request, error.message)
-    return redirect(agreement.get_member_url())
-
-
 @login_required
 @require_POST
 def my_agreement_confirm(request, pk):
@@ -194,10 +190,8 @@ def my_agreement_confirm(request, pk):
             revision=form.cleaned_data["revision"],
             comment=form.cleaned_data["comment"],
         )
-    except services.AgreementError as error:
-        return _refused(request, error, agreement)
-    except services.ProposalError as error:
-        return _refused(request, error, agreement)
+    except services.DomainError as error:
+        return refuse(request, error, to=agreement.get_member_url())
     messages.success(request, _("協定書を確認しました。県の担当部署に届きます。"))
     return redirect(agreement.get_member_url())
 
@@ -217,8 +211,8 @@ def my_agreement_request_changes(request, pk):
         services.agreement_request_changes(
             version=version, by=request.user, comment=form.cleaned_data["comment"]
         )
-    except services.ProposalError as error:
-        return _refused(request, error, agreement)
+    except services.DomainError as error:
+        return refuse(request, error, to=agreement.get_member_url())
     messages.success(request, _("修正の依頼を送りました。"))
     return redirect(agreement.get_member_url())
 
@@ -243,8 +237,8 @@ def my_agreement_report(request, pk):
             public_summary=data["public_summary"],
             files=[data["file"]] if data.get("file") else [],
         )
-    except services.ProposalError as error:
-        return _refused(request, error, agreement)
+    except services.DomainError as error:
+        return refuse(request, error, to=agreement.get_member_url())
     messages.success(request, _("進捗を報告しました。"))
     return redirect(agreement.get_member_url() + "#progress")
 

@@ -51,7 +51,7 @@ def test_npo_admin_submits_and_coordinators_are_told(coordinator):
 def test_only_an_npo_corporation_may_request_an_advisor(kind):
     user, cso = npo_admin(kind=kind)
 
-    with pytest.raises(services.AdvisorRequestError, match="NPO法人 を対象"):
+    with pytest.raises(services.DomainError, match="NPO法人 を対象"):
         submit(user, cso)
     assert not AdvisorRequest.objects.exists()
 
@@ -69,7 +69,7 @@ def test_only_an_active_admin_of_the_cso_may_request(role, status):
     _, cso = npo_admin()
     member = MembershipFactory(cso=cso, role=role, status=status).user
 
-    with pytest.raises(services.AdvisorRequestError, match="管理者だけ"):
+    with pytest.raises(services.DomainError, match="管理者だけ"):
         submit(member, cso)
     assert not AdvisorRequest.objects.exists()
 
@@ -78,7 +78,7 @@ def test_only_an_active_admin_of_the_cso_may_request(role, status):
 def test_preferred_dates_must_lie_ahead():
     user, cso = npo_admin()
 
-    with pytest.raises(services.AdvisorRequestError, match="明日以降"):
+    with pytest.raises(services.DomainError, match="明日以降"):
         services.advisor_request_submit(
             cso=cso,
             by=user,
@@ -134,7 +134,7 @@ def test_report_cannot_be_entered_before_the_visit(coordinator):
         visit_at=timezone.now() + datetime.timedelta(days=2),
     )
 
-    with pytest.raises(services.AdvisorRequestError, match="訪問日時より前"):
+    with pytest.raises(services.DomainError, match="訪問日時より前"):
         services.advisor_request_complete(
             advisor_request=advisor_request, by=coordinator, report="済"
         )
@@ -148,14 +148,14 @@ def test_only_coordinators_review_requests(promoter):
     advisor_request = submit(user, cso)
 
     for actor in (promoter, user):
-        with pytest.raises(services.AdvisorRequestError, match="県民協働課"):
+        with pytest.raises(services.DomainError, match="県民協働課"):
             services.advisor_request_schedule(
                 advisor_request=advisor_request,
                 by=actor,
                 advisor=AdvisorFactory(),
                 visit_at=timezone.now() + datetime.timedelta(days=3),
             )
-        with pytest.raises(services.AdvisorRequestError, match="県民協働課"):
+        with pytest.raises(services.DomainError, match="県民協働課"):
             services.advisor_request_decline(advisor_request=advisor_request, by=actor, reason="x")
     advisor_request.refresh_from_db()
     assert advisor_request.status == Status.SUBMITTED
@@ -167,7 +167,7 @@ def test_decline_needs_a_reason_and_only_from_submitted(coordinator):
     user, cso = npo_admin()
     advisor_request = submit(user, cso)
 
-    with pytest.raises(services.AdvisorRequestError, match="理由"):
+    with pytest.raises(services.DomainError, match="理由"):
         services.advisor_request_decline(
             advisor_request=advisor_request, by=coordinator, reason="  "
         )
@@ -177,14 +177,14 @@ def test_decline_needs_a_reason_and_only_from_submitted(coordinator):
     advisor_request.refresh_from_db()
     assert advisor_request.status == Status.DECLINED
 
-    with pytest.raises(services.AdvisorRequestError):
+    with pytest.raises(services.DomainError):
         services.advisor_request_schedule(
             advisor_request=advisor_request,
             by=coordinator,
             advisor=AdvisorFactory(),
             visit_at=timezone.now() + datetime.timedelta(days=3),
         )
-    with pytest.raises(services.AdvisorRequestError):
+    with pytest.raises(services.DomainError):
         services.advisor_request_withdraw(advisor_request=advisor_request, by=user)
     advisor_request.refresh_from_db()
     assert advisor_request.status == Status.DECLINED
@@ -203,7 +203,7 @@ def test_cso_admin_withdraws_before_the_visit_but_an_ordinary_member_cannot(coor
         visit_at=timezone.now() + datetime.timedelta(days=3),
     )
 
-    with pytest.raises(services.AdvisorRequestError, match="管理者だけ"):
+    with pytest.raises(services.DomainError, match="管理者だけ"):
         services.advisor_request_withdraw(advisor_request=advisor_request, by=member)
     services.advisor_request_withdraw(
         advisor_request=advisor_request, by=user, comment="日程が合わなくなりました。"
@@ -211,7 +211,7 @@ def test_cso_admin_withdraws_before_the_visit_but_an_ordinary_member_cannot(coor
 
     advisor_request.refresh_from_db()
     assert advisor_request.status == Status.WITHDRAWN
-    with pytest.raises(services.AdvisorRequestError, match="取り下げられません"):
+    with pytest.raises(services.DomainError, match="取り下げられません"):
         services.advisor_request_withdraw(advisor_request=advisor_request, by=user)
 
 
@@ -220,14 +220,14 @@ def test_scheduling_needs_an_active_advisor_and_a_future_visit(coordinator):
     user, cso = npo_admin()
     advisor_request = submit(user, cso)
 
-    with pytest.raises(services.AdvisorRequestError, match="アドバイザー"):
+    with pytest.raises(services.DomainError, match="アドバイザー"):
         services.advisor_request_schedule(
             advisor_request=advisor_request,
             by=coordinator,
             advisor=AdvisorFactory(is_active=False),
             visit_at=timezone.now() + datetime.timedelta(days=3),
         )
-    with pytest.raises(services.AdvisorRequestError, match="これから先"):
+    with pytest.raises(services.DomainError, match="これから先"):
         services.advisor_request_schedule(
             advisor_request=advisor_request,
             by=coordinator,

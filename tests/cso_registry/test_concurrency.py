@@ -27,7 +27,7 @@ def run_together(*actions):
             barrier.wait()
             function()
             outcomes[name] = "ok"
-        except services.CSORegistryError as refused:
+        except services.DomainError as refused:
             outcomes[name] = str(refused)
         finally:
             connections.close_all()

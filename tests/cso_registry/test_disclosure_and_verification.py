@@ -161,5 +161,5 @@ def test_a_pending_cso_cannot_be_confirmed(cso_admin, cso):
     cso.status = CSO.Status.PENDING
     cso.save()
 
-    with pytest.raises(services.CSORegistryError):
+    with pytest.raises(services.DomainError):
         services.cso_confirm(cso=cso, by=cso_admin)

@@ -35,7 +35,7 @@ def race(calls, monkeypatch):
             barrier.wait()
             function()
             outcomes[name] = "ok"
-        except services.EvaluationError as refused:
+        except services.DomainError as refused:
             outcomes[name] = refused.message
         finally:
             connections.close_all()

@@ -113,7 +113,7 @@ def test_an_interim_evaluation_is_published_without_a_decision(department, promo
 def test_withdrawal_needs_a_reason_and_is_logged(evaluation, cso_member, promoter, coordinator):
     complete(evaluation, cso_member, promoter)
     services.evaluation_publish(evaluation=evaluation, by=coordinator)
-    with pytest.raises(services.EvaluationError):
+    with pytest.raises(services.DomainError):
         services.evaluation_withdraw(evaluation=evaluation, by=coordinator, reason="  ")
     with pytest.raises(services.ActorNotAllowed):
         services.evaluation_withdraw(evaluation=evaluation, by=promoter, reason="誤り")
@@ -153,7 +153,7 @@ def test_the_decision_needs_both_parts_and_the_other_sides_confirmation(
         services.decision_propose(evaluation=evaluation, by=cso_member, decision=Decision.CONTINUE)
     fill_and_submit(evaluation, Side.CSO, cso_member)
     fill_and_submit(evaluation, Side.PREFECTURE, promoter)
-    with pytest.raises(services.EvaluationError):
+    with pytest.raises(services.DomainError):
         services.decision_propose(evaluation=evaluation, by=cso_member, decision=Decision.REVISE)
     services.decision_propose(
         evaluation=evaluation, by=cso_member, decision=Decision.REVISE, change_form="共催に"

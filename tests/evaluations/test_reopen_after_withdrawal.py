@@ -89,7 +89,7 @@ def test_only_the_coordinator_may_reopen(withdrawn, request, who):
 def test_a_reason_is_required(withdrawn, coordinator):
     before = snapshot(withdrawn)
 
-    with pytest.raises(services.EvaluationError):
+    with pytest.raises(services.DomainError):
         services.evaluation_reopen(evaluation=withdrawn, by=coordinator, reason="  ")
 
     assert snapshot(withdrawn) == before

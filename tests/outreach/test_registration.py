@@ -49,7 +49,7 @@ def test_registering_twice_is_refused_and_adds_nothing():
     user = UserFactory()
     services.registration_create(event=event, user=user)
 
-    with pytest.raises(services.RegistrationError, match="すでに申し込まれています"):
+    with pytest.raises(services.DomainError, match="すでに申し込まれています"):
         services.registration_create(event=event, user=user)
     assert event.registrations.count() == 1
 
@@ -94,7 +94,7 @@ def test_someone_else_cannot_cancel_my_place():
     event = EventFactory()
     mine = services.registration_create(event=event, user=UserFactory())
 
-    with pytest.raises(services.RegistrationError):
+    with pytest.raises(services.DomainError):
         services.registration_cancel(registration=mine, by=UserFactory())
     mine.refresh_from_db()
     assert mine.status == Registration.Status.CONFIRMED
@@ -108,7 +108,7 @@ def test_cancelling_after_the_start_is_refused():
         starts_at=timezone.now() - datetime.timedelta(minutes=5)
     )
 
-    with pytest.raises(services.RegistrationError, match="開始後"):
+    with pytest.raises(services.DomainError, match="開始後"):
         services.registration_cancel(registration=mine, by=mine.user)
 
 
@@ -152,7 +152,7 @@ def test_raising_the_capacity_fills_seats_from_the_waiting_list_in_order():
 def test_registration_is_refused_when_the_event_does_not_take_it(changes, message):
     event = EventFactory(**changes)
 
-    with pytest.raises(services.RegistrationError, match=message):
+    with pytest.raises(services.DomainError, match=message):
         services.registration_create(event=event, user=UserFactory())
     assert not event.registrations.exists()
 
@@ -161,9 +161,9 @@ def test_registration_is_refused_when_the_event_does_not_take_it(changes, messag
 def test_staff_training_takes_staff_only():
     event = EventFactory(kind=Event.Kind.STAFF_TRAINING)
 
-    with pytest.raises(services.RegistrationError, match="県職員のみ"):
+    with pytest.raises(services.DomainError, match="県職員のみ"):
         services.registration_create(event=event, user=UserFactory())
-    with pytest.raises(services.RegistrationError, match="県職員のみ"):
+    with pytest.raises(services.DomainError, match="県職員のみ"):
         services.registration_request_as_guest(
             event=event, name="外部 太郎", email="guest@example.jp"
         )
@@ -327,5 +327,5 @@ def test_event_cancel_tells_everyone_with_a_place(django_capture_on_commit_callb
     event.refresh_from_db()
     assert event.status == Event.Status.CANCELLED
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.jp", "b@example.jp"]
-    with pytest.raises(services.RegistrationError):
+    with pytest.raises(services.DomainError):
         services.event_cancel(event=event, by=None)

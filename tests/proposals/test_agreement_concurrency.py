@@ -26,7 +26,7 @@ def run_at_once(*jobs):
             barrier.wait()
             function()
             outcomes[name] = "ok"
-        except services.ProposalError as refused:
+        except services.DomainError as refused:
             outcomes[name] = refused.message
         finally:
             connections.close_all()

@@ -293,7 +293,7 @@ def test_request_for_confirmation_mails_the_cso_admins_only(agreement, cso, prom
 
 
 def test_cso_admin_can_ask_for_changes_with_a_reason(requested, cso_member):
-    with pytest.raises(services.AgreementError, match="理由"):
+    with pytest.raises(services.DomainError, match="理由"):
         services.agreement_request_changes(version=requested, by=cso_member, comment=" ")
 
     services.agreement_request_changes(
@@ -328,7 +328,7 @@ def test_conclude_before_every_confirmation_is_refused_and_changes_nothing(reque
 def test_conclude_in_the_future_is_refused(agreement_in, promoter):
     agreement = agreement_in(S.CONFIRMED)
 
-    with pytest.raises(services.AgreementError, match="未来"):
+    with pytest.raises(services.DomainError, match="未来"):
         services.agreement_conclude(
             version=agreement.current_version,
             by=promoter,
@@ -360,7 +360,7 @@ def test_amendment_keeps_the_previous_version(agreement_in, promoter, cso_member
     first = agreement.current_version
     first_title, first_roles = first.title, list(first.roles.values_list("task", flat=True))
 
-    with pytest.raises(services.AgreementError, match="理由"):
+    with pytest.raises(services.DomainError, match="理由"):
         services.agreement_start_amendment(agreement=agreement, by=promoter, reason="")
     amendment = services.agreement_start_amendment(
         agreement=agreement, by=promoter, reason="期間を延ばします。"
@@ -482,7 +482,7 @@ def test_progress_by_either_side_and_nobody_else(
 def test_bad_progress_is_refused(agreement_in, cso_member, percent, visibility, summary, message):
     agreement = agreement_in(S.IN_PROGRESS)
 
-    with pytest.raises(services.AgreementError, match=message):
+    with pytest.raises(services.DomainError, match=message):
         services.progress_report(
             agreement=agreement,
             by=cso_member,

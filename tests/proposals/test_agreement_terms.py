@@ -175,7 +175,7 @@ def test_a_save_without_the_revision_it_was_opened_on_is_refused(client, agreeme
 def test_the_service_refuses_a_stale_revision_under_the_lock(agreement, promoter):
     version = complete_draft(agreement)
 
-    with pytest.raises(services.AgreementEditConflict):
+    with pytest.raises(services.EditConflict):
         services.version_lock_for_edit(
             version=version, by=promoter, expected_revision=version.revision - 1
         )

@@ -4,9 +4,9 @@ import time
 import pytest
 from django.db import connection, connections
 
+from kyodo_portal.errors import TransitionNotAllowed
 from proposals import services
 from proposals.models import Proposal, ProposalTransition
-from proposals.services import TransitionNotAllowed
 from tests.proposals.conftest import arrange
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]

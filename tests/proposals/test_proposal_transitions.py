@@ -1,9 +1,9 @@
 import pytest
 from django.core import mail
 
+from kyodo_portal.errors import ActorNotAllowed, DomainError, TransitionNotAllowed
 from proposals import services
 from proposals.models import Proposal, ProposalTransition
-from proposals.services import ActorNotAllowed, ProposalError, TransitionNotAllowed
 
 S = Proposal.Status
 
@@ -140,7 +140,7 @@ def test_former_member_can_no_longer_submit(draft, cso_member):
 def test_return_and_reject_need_a_comment(name, comment, proposal_in, promoter):
     proposal = proposal_in(S.SUBMITTED)
 
-    with pytest.raises(ProposalError, match="コメント"):
+    with pytest.raises(DomainError, match="コメント"):
         TRANSITIONS[name][0](proposal=proposal, by=promoter, comment=comment)
 
     proposal.refresh_from_db()
@@ -151,7 +151,7 @@ def test_return_and_reject_need_a_comment(name, comment, proposal_in, promoter):
 def test_submit_refuses_an_incomplete_proposal(draft, cso_member):
     Proposal.objects.filter(pk=draft.pk).update(expected_effect="")
 
-    with pytest.raises(ProposalError, match="期待される効果"):
+    with pytest.raises(DomainError, match="期待される効果"):
         services.proposal_submit(proposal=draft, by=cso_member)
 
 

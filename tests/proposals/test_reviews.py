@@ -2,10 +2,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from kyodo_portal.errors import ActorNotAllowed, DomainError, TransitionNotAllowed
 from kyodo_portal.roles import Role
 from proposals import services
 from proposals.models import Proposal, ReviewScore
-from proposals.services import ActorNotAllowed, ProposalError, TransitionNotAllowed
 from tests.factories import ProposalFactory, ThemeFactory, UserFactory
 from tests.proposals.conftest import arrange
 
@@ -74,7 +74,7 @@ def test_every_criterion_needs_a_score(submitted, promoter, department_criteria)
     assignment = services.review_assign(proposal=submitted, reviewer=promoter, by=promoter)
     partial = all_scores(department_criteria[:-1], 4)
 
-    with pytest.raises(ProposalError, match="費用の妥当性"):
+    with pytest.raises(DomainError, match="費用の妥当性"):
         services.review_submit_scores(assignment=assignment, by=promoter, scores=partial)
 
     assert not ReviewScore.objects.exists()
@@ -88,7 +88,7 @@ def test_scoring_is_refused_while_the_weights_do_not_add_up_to_100(
     department_criteria[0].save()
     assignment = services.review_assign(proposal=submitted, reviewer=promoter, by=promoter)
 
-    with pytest.raises(ProposalError, match="100"):
+    with pytest.raises(DomainError, match="100"):
         services.review_submit_scores(
             assignment=assignment, by=promoter, scores=all_scores(department_criteria, 4)
         )

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from advisors.models import AdvisorRequest
-from advisors.services import AdvisorRequestError, advisor_request_submit
+from advisors.services import advisor_request_submit
 from cso_registry.models import CSO, Membership
+from kyodo_portal.errors import DomainError
 from proposals import services
 from proposals.agreements import services as agreement_services
 from proposals.models import AgreementParty, Proposal
@@ -72,7 +73,7 @@ def test_an_unverified_npo_cannot_request_an_advisor(client, status):
     client.force_login(admin)
     when = datetime.date.today() + datetime.timedelta(days=20)
 
-    with pytest.raises(AdvisorRequestError):
+    with pytest.raises(DomainError):
         advisor_request_submit(
             cso=cso, by=admin, topic="accounting", details="会計の相談", preferred_date_1=when
         )

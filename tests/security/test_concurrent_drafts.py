@@ -102,7 +102,7 @@ def test_the_service_refuses_a_stale_draft_version_under_the_lock(draft, two_mem
 
     stale = Proposal.objects.get(pk=draft.pk)
     stale.title = "二つ目"
-    with pytest.raises(services.ProposalEditConflict) as refused:
+    with pytest.raises(services.EditConflict) as refused:
         services.proposal_update(
             proposal=stale, by=two_members[1], fields=["title"], expected_version=1
         )
@@ -122,7 +122,7 @@ def run_together(*actions):
             barrier.wait()
             function()
             outcomes[name] = "ok"
-        except services.ProposalError as refused:
+        except services.DomainError as refused:
             outcomes[name] = refused.message
         finally:
             connections.close_all()
@@ -223,7 +223,7 @@ def test_the_part_service_refuses_a_stale_version_under_the_lock(evaluation):
         part=part, by=first, data={"lessons": "一つ目"}, expected_version=1
     )
 
-    with pytest.raises(evaluation_services.PartEditConflict):
+    with pytest.raises(evaluation_services.EditConflict):
         evaluation_services.part_save(
             part=part, by=second, data={"lessons": "二つ目"}, expected_version=1
         )

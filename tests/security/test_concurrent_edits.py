@@ -83,7 +83,7 @@ def test_the_service_refuses_a_stale_version_under_the_lock(cso, two_members):
         cso=cso, by=two_members[0], data={"description": "一つ目"}, expected_version=1
     )
 
-    with pytest.raises(services.CSOEditConflict):
+    with pytest.raises(services.EditConflict):
         services.cso_update(
             cso=cso, by=two_members[1], data={"description": "二つ目"}, expected_version=1
         )

@@ -159,7 +159,7 @@ def test_a_concluded_version_is_refused_in_the_admin_and_by_the_service(
     assert AgreementVersion.objects.values().get(pk=version.pk) == before
     assert list(version.parties.values()) == parties
     assert list(version.roles.values()) == roles
-    with pytest.raises(agreement_services.ProposalError):
+    with pytest.raises(agreement_services.DomainError):
         agreement_services.version_lock_for_edit(version=version, by=promoter)
 
 
@@ -384,15 +384,15 @@ def test_a_published_evaluation_is_refused_in_the_admin(client, published, promo
 def test_the_services_refuse_every_change_of_a_published_evaluation(published, promoter):
     before = snapshot(published)
     for side, user in ((Side.CSO, published.cso_user), (Side.PREFECTURE, promoter)):
-        with pytest.raises(evaluation_services.EvaluationError):
+        with pytest.raises(evaluation_services.DomainError):
             evaluation_services.part_save(
                 part=published.parts.get(side=side), by=user, data={**FULL_PART, "lessons": "x"}
             )
-    with pytest.raises(evaluation_services.EvaluationError):
+    with pytest.raises(evaluation_services.DomainError):
         evaluation_services.decision_propose(
             evaluation=published, by=promoter, decision=Decision.END
         )
-    with pytest.raises(evaluation_services.EvaluationError):
+    with pytest.raises(evaluation_services.DomainError):
         evaluation_services.decision_confirm(evaluation=published, by=published.cso_user)
 
     assert snapshot(published) == before

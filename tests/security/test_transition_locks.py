@@ -17,7 +17,7 @@ from tests.outreach.factories import AdvisorRequestFactory, npo_admin
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def run_together(*actions, refusal=services.AdvisorRequestError):
+def run_together(*actions, refusal=services.DomainError):
     barrier = threading.Barrier(len(actions))
     outcomes = {}
 
