@@ -32,11 +32,7 @@ def is_proposal_member(user, proposal):
 def can_handle_proposal(user, proposal):
     """A staff member of the proposal's department (or 県民協働課), once the CSO let the
     prefecture see it (submitted, or a draft with 事前相談)."""
-    if not is_department_staff(user, proposal.department_id):
-        return False
-    if proposal.status == proposal.Status.DRAFT:
-        return proposal.pre_consultation_opened_at is not None
-    return True
+    return is_department_staff(user, proposal.department_id) and proposal.is_seen_by_prefecture
 
 
 def can_view_proposal(user, proposal):

@@ -264,9 +264,7 @@ def proposal_withdraw(*, proposal, by, comment=""):
         proposal = _lock(proposal)
         _require_cso_member(by, proposal)
         _require_status(proposal, Proposal.WITHDRAWABLE_STATUSES, _("取下げ"))
-        seen_by_prefecture = (
-            proposal.status != Status.DRAFT or proposal.pre_consultation_opened_at is not None
-        )
+        seen_by_prefecture = proposal.is_seen_by_prefecture
         _transition(
             proposal=proposal,
             by=by,

@@ -517,13 +517,14 @@ class Proposal(models.Model):
         return self.status in self.CLOSED_STATUSES
 
     @property
+    def is_seen_by_prefecture(self):
+        """Drafts stay with the CSO unless it opened 事前相談 on them (``seen_by_prefecture``)."""
+        return self.status != self.Status.DRAFT or self.pre_consultation_opened_at is not None
+
+    @property
     def consultation_open(self):
         """The thread is open from 事前相談 on a draft until the proposal is closed."""
-        if self.is_closed:
-            return False
-        if self.status == self.Status.DRAFT:
-            return self.pre_consultation_opened_at is not None
-        return True
+        return self.is_seen_by_prefecture and not self.is_closed
 
     def review_criteria(self):
         if self.theme_id:
