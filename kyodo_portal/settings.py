@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "evaluations",
     "outreach",
     "advisors",
+    "bench",  # the seed_bench command only (benchmark data for `make bench` and load tests)
     "kyodo_portal.admin_site.PortalAdminConfig",  # django.contrib.admin, two-factor for staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
