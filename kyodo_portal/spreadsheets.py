@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kyodo_portal.csv_export import FORMULA_PREFIXES
+from kyodo_portal.errors import DomainError
 
 MAX_BYTES = 10 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
@@ -52,15 +53,8 @@ class SpreadsheetField(forms.FileField):
             )
 
 
-class SpreadsheetFileError(Exception):
+class SpreadsheetFileError(DomainError):
     """The file as a whole cannot be read (format, encoding, missing columns)."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return str(self.message)
 
 
 @dataclass

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from cso_registry.models import CSO
 from cso_registry.survey_import import import_survey
+from kyodo_portal.errors import DomainError
 from kyodo_portal.spreadsheets import (
     RowError,
     SpreadsheetField,
@@ -92,6 +93,7 @@ def test_a_missing_required_header_is_named_in_the_message():
 
     assert refused.value.message == "1行目に必要な項目名がありません: 団体名、報告日。"
     assert str(refused.value) == refused.value.message
+    assert isinstance(refused.value, DomainError)
 
 
 def test_an_import_words_the_missing_header_message_itself():
