@@ -202,7 +202,7 @@ class CSOAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("要更新"), boolean=True)
     def needs_update_display(self, cso):
-        return cso.status == CSO.Status.PUBLISHED and cso.needs_update()
+        return cso.is_update_due()
 
     @admin.display(description=_("確認シート"))
     def sheet_link(self, cso):

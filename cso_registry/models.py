@@ -287,6 +287,12 @@ class CSO(models.Model):
             return True
         return self.verified_on < one_year_before(today or timezone.localdate())
 
+    def is_update_due(self, today=None):
+        """要更新 as the CSO's pages and the admin show it and the reminder asks: a published
+        CSO that needs updating, one of ``CSO.objects.needing_update()`` (a CSO not yet
+        published, or hidden, is not asked)."""
+        return self.is_public and self.needs_update(today)
+
     @property
     def latest_survey(self):
         """The most recent 実態調査 answer (reads the prefetched answers when there are)."""

@@ -405,7 +405,7 @@ def cso_remind_verification(*, cso, today):
     """
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
-        if not cso.is_public or not cso.needs_update(today):
+        if not cso.is_update_due(today):
             return False
         due = cso.verification_due_on()
         already = cso.verification_reminded_on is not None and (
