@@ -55,9 +55,7 @@ class AdvisorRequestQuerySet(models.QuerySet):
         return self.filter(cso__in=member_csos(user))
 
     def open(self):
-        return self.filter(
-            status__in=[AdvisorRequest.Status.SUBMITTED, AdvisorRequest.Status.SCHEDULED]
-        )
+        return self.filter(status__in=AdvisorRequest.OPEN_STATUSES)
 
 
 class AdvisorRequest(models.Model):
@@ -69,6 +67,9 @@ class AdvisorRequest(models.Model):
         COMPLETED = "completed", _("実施済み")
         DECLINED = "declined", _("見送り")
         WITHDRAWN = "withdrawn", _("取下げ")
+
+    # Open: waiting for the visit; the CSO may still withdraw it.
+    OPEN_STATUSES = (Status.SUBMITTED, Status.SCHEDULED)
 
     cso = models.ForeignKey(
         CSO, verbose_name=_("団体"), on_delete=models.PROTECT, related_name="advisor_requests"
@@ -161,7 +162,7 @@ class AdvisorRequest(models.Model):
 
     @property
     def is_open(self):
-        return self.status in (self.Status.SUBMITTED, self.Status.SCHEDULED)
+        return self.status in self.OPEN_STATUSES
 
 
 class AdvisorRequestTransition(HistoryRecord):
