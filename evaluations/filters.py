@@ -5,18 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from cso_registry.models import ActivityField
 from evaluations.models import Decision, Evaluation
 from kyodo_portal.models import Department
-from kyodo_portal.wareki import fiscal_year_label
+from kyodo_portal.wareki import fiscal_year_choices
 from proposals.models import CollaborationForm, CollaborationZone
 
 
-def fiscal_year_choices():
-    years = (
-        Evaluation.objects.published()
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-    )
-    return [(str(year), fiscal_year_label(year)) for year in years]
+def published_fiscal_years():
+    return fiscal_year_choices(Evaluation.objects.published())
 
 
 def departments_with_evaluations(request):
@@ -33,7 +27,7 @@ class EvaluationFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         label=_("年度"),
         field_name="fiscal_year",
-        choices=fiscal_year_choices,
+        choices=published_fiscal_years,
         empty_label=_("すべての年度"),
     )
     form = django_filters.ChoiceFilter(

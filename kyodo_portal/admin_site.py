@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyodo_portal.access import needs_second_factor, staff_units
 from kyodo_portal.request_input import beyond_64_bits
-from kyodo_portal.wareki import fiscal_year_label
+from kyodo_portal.wareki import fiscal_year_choices
 
 
 class ChoiceListFilter(SimpleListFilter):
@@ -61,14 +61,7 @@ def fiscal_year_filter(field="fiscal_year", *, title=None, parameter_name="fisca
 
     class FiscalYearFilter(ChoiceListFilter):
         def lookups(self, request, model_admin):
-            years = (
-                model_admin.get_queryset(request)
-                .exclude(**{field: None})
-                .order_by(f"-{field}")
-                .values_list(field, flat=True)
-                .distinct()
-            )
-            return [(year, fiscal_year_label(year)) for year in years]
+            return fiscal_year_choices(model_admin.get_queryset(request), field)
 
         def filter(self, queryset, value):
             return queryset.filter(**{field: value})

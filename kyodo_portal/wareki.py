@@ -59,6 +59,18 @@ def fiscal_year_label(year):
     return f"{format_era_year(era_name, era_year_number)[:-1]}年度"
 
 
+def fiscal_year_choices(queryset, field="fiscal_year"):
+    """The fiscal years the rows of ``queryset`` hold in ``field`` (a path such as
+    ``"agreement__fiscal_year"``), newest first, as choices: ``("2025", "令和7年度")``."""
+    years = (
+        queryset.exclude(**{field: None})
+        .order_by(f"-{field}")
+        .values_list(field, flat=True)
+        .distinct()
+    )
+    return [(str(year), fiscal_year_label(year)) for year in years]
+
+
 def fiscal_year_range(year):
     """First and last day of a fiscal year (西暦)."""
     return datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)

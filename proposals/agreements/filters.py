@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_registry.models import ActivityField
 from kyodo_portal.models import Department
-from kyodo_portal.wareki import fiscal_year_label
+from kyodo_portal.wareki import fiscal_year_choices
 from proposals.models import Agreement, CollaborationForm, CollaborationZone
 
 
@@ -19,14 +19,8 @@ def departments_with_projects(request):
     )
 
 
-def fiscal_year_choices():
-    years = (
-        Agreement.objects.public()
-        .order_by("-fiscal_year")
-        .values_list("fiscal_year", flat=True)
-        .distinct()
-    )
-    return [(str(year), fiscal_year_label(year)) for year in years if year]
+def public_fiscal_years():
+    return fiscal_year_choices(Agreement.objects.public())
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -56,7 +50,7 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("すべての分野"),
     )
     fiscal_year = django_filters.ChoiceFilter(
-        label=_("締結年度"), choices=fiscal_year_choices, empty_label=_("すべての年度")
+        label=_("締結年度"), choices=public_fiscal_years, empty_label=_("すべての年度")
     )
     status = django_filters.ChoiceFilter(
         label=_("状態"),

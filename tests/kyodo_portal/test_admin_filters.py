@@ -31,7 +31,7 @@ def test_the_fiscal_year_filter_offers_the_listed_years_newest_first_in_the_era_
     list_filter, _request = sidebar(fiscal_year_filter(title="締結年度"), rf, coordinator)
 
     assert (list_filter.title, list_filter.parameter_name) == ("締結年度", "fiscal_year")
-    assert list_filter.lookup_choices == [(2026, "令和8年度"), (2024, "令和6年度")]
+    assert list_filter.lookup_choices == [("2026", "令和8年度"), ("2024", "令和6年度")]
 
 
 def test_the_fiscal_year_filter_is_titled_by_default_and_filters_by_its_field(rf, coordinator):

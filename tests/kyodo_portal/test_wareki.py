@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.template import Context, Template
 
-from kyodo_portal.wareki import fiscal_year, fiscal_year_label, wareki_date
+from kyodo_portal.wareki import fiscal_year, fiscal_year_choices, fiscal_year_label, wareki_date
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,20 @@ def test_template_filters_render_era_and_seireki():
         '令和7年4月1日 / <time datetime="2025-04-01">令和7年4月1日（2025年）</time> / '
         "令和7年度 / 令和7年度（2025年度） / 令和7年度"
     )
+
+
+@pytest.mark.django_db
+def test_fiscal_year_choices_are_the_years_held_newest_first_in_the_era_style():
+    from proposals.models import Proposal
+    from tests.factories import ProposalFactory
+
+    for year in (2018, 2025, 2018):
+        ProposalFactory(fiscal_year=year)
+
+    assert fiscal_year_choices(Proposal.objects.all()) == [
+        ("2025", "令和7年度"),
+        ("2018", "平成30年度"),
+    ]
+    assert fiscal_year_choices(Proposal.objects.filter(fiscal_year=2018)) == [
+        ("2018", "平成30年度")
+    ]
