@@ -427,14 +427,12 @@ class ThemeListFilter(ChoiceListFilter):
         return queryset.filter(theme_id=value)
 
 
-def _transition_action(name):
-    transition = services.STAFF_TRANSITIONS[name]
-
+def _transition_action(step):
     def action(modeladmin, request, queryset):
-        return modeladmin.transition_page(request, queryset, name)
+        return modeladmin.transition_page(request, queryset, step.name)
 
-    action.__name__ = f"action_{name}"
-    return admin.action(description=format_lazy(_("選んだ提案：{}"), transition.label))(action)
+    action.__name__ = f"action_{step.name}"
+    return admin.action(description=format_lazy(_("選んだ提案：{}"), step.label))(action)
 
 
 @admin.register(Proposal)
@@ -465,7 +463,7 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
     # time at national scale.
     show_full_result_count = False
     list_per_page = 50  # 100 rows with their action checkboxes cost twice the rendering
-    actions = [_transition_action(name) for name in services.STAFF_TRANSITIONS]
+    actions = [_transition_action(step) for step in services.STAFF_STEPS.values()]
     inlines = [
         ReviewAssignmentInline,
         ConsultationThreadInline,
@@ -636,17 +634,10 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
             "review_rows": review_rows,
             "review_summary": review_summary,
             "review_show_all": review_show_all,
-            "transitions": self.available_transitions(obj),
+            "transitions": services.STAFF_STEPS.available(obj, request.user),
             "my_assignment": assignment if obj.status in services.REVIEWABLE_STATUSES else None,
         }
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def available_transitions(self, proposal):
-        return [
-            (name, transition.label)
-            for name, transition in services.STAFF_TRANSITIONS.items()
-            if transition.is_available(proposal)
-        ]
 
     def get_urls(self):
         return [
@@ -664,7 +655,7 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
         ]
 
     def transition_view(self, request, object_id, name):
-        if name not in services.STAFF_TRANSITIONS:
+        if name not in services.STAFF_STEPS:
             raise Http404
         obj = self.get_object(request, object_id)
         if not self.has_change_permission(request, obj):
@@ -676,19 +667,17 @@ class ProposalAdmin(ScopedObjectMixin, admin.ModelAdmin):
     def transition_page(self, request, queryset, name, single=None):
         """The intermediate page of a transition: the comment, then the service per proposal.
         The queryset is already scoped to the user's department."""
-        transition = services.STAFF_TRANSITIONS[name]
-        label = transition.label
+        step = services.STAFF_STEPS[name]
+        label = step.label
         form = TransitionCommentForm(
             request.POST if "apply" in request.POST else None,
-            required=transition.comment_required,
+            required=step.comment_required,
         )
         if form.is_bound and form.is_valid():
             done, refused = 0, []
             for proposal in queryset:
                 try:
-                    transition.function(
-                        proposal=proposal, by=request.user, comment=form.cleaned_data["comment"]
-                    )
+                    step.take(proposal, by=request.user, comment=form.cleaned_data["comment"])
                     done += 1
                 except services.DomainError as error:
                     refused.append(f"{proposal.title}: {error.message}")

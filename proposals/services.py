@@ -6,8 +6,7 @@ notifies the other side once the transaction commits. Views and admin actions ca
 never set ``status`` themselves.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from kyodo_portal.access import is_department_staff_account
 from kyodo_portal.errors import ActorNotAllowed, DomainError, EditConflict, TransitionNotAllowed
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import department_addresses
+from kyodo_portal.steps import Step, Steps
 from kyodo_portal.wareki import fiscal_year
 from proposals.access import can_handle_proposal, is_proposal_member
 from proposals.models import (
@@ -51,12 +51,21 @@ def _lock(proposal):
     )
 
 
+def _status_refusal(action):
+    """What the person is told when ``action`` is not possible from the proposal's state."""
+
+    def refusal(proposal):
+        return _("この提案は「%(status)s」のため、%(action)sできません。") % {
+            "status": proposal.get_status_display(),
+            "action": action,
+        }
+
+    return refusal
+
+
 def _require_status(proposal, allowed, action):
     if proposal.status not in allowed:
-        raise TransitionNotAllowed(
-            _("この提案は「%(status)s」のため、%(action)sできません。")
-            % {"status": proposal.get_status_display(), "action": action}
-        )
+        raise TransitionNotAllowed(_status_refusal(action)(proposal))
 
 
 def _require_verified_cso(proposal, action):
@@ -328,7 +337,7 @@ def proposal_start_consultation(*, proposal, by, comment=""):
     with transaction.atomic():
         proposal = _lock(proposal)
         _require_staff(by, proposal)
-        _require_status(proposal, [Status.SUBMITTED], _("協議の開始"))
+        STAFF_STEPS.require("start_consultation", proposal)
         _transition(
             proposal=proposal,
             by=by,
@@ -345,7 +354,7 @@ def proposal_agree(*, proposal, by, comment=""):
     with transaction.atomic():
         proposal = _lock(proposal)
         _require_staff(by, proposal)
-        _require_status(proposal, [Status.IN_CONSULTATION], _("合意"))
+        STAFF_STEPS.require("agree", proposal)
         proposal.agreed_at = timezone.now()
         _transition(
             proposal=proposal,
@@ -365,7 +374,7 @@ def proposal_return(*, proposal, by, comment):
     with transaction.atomic():
         proposal = _lock(proposal)
         _require_staff(by, proposal)
-        _require_status(proposal, DECIDABLE, _("差戻し"))
+        STAFF_STEPS.require("return", proposal)
         _transition(
             proposal=proposal, by=by, to=Status.RETURNED, by_prefecture=True, comment=comment
         )
@@ -379,7 +388,7 @@ def proposal_reject(*, proposal, by, comment):
     with transaction.atomic():
         proposal = _lock(proposal)
         _require_staff(by, proposal)
-        _require_status(proposal, DECIDABLE, _("不採択の決定"))
+        STAFF_STEPS.require("reject", proposal)
         _transition(
             proposal=proposal, by=by, to=Status.REJECTED, by_prefecture=True, comment=comment
         )
@@ -387,26 +396,42 @@ def proposal_reject(*, proposal, by, comment):
     return proposal
 
 
-@dataclass(frozen=True)
-class StaffTransition:
-    function: Callable
-    label: str
-    comment_required: bool
-    allowed_from: tuple
-
-    def is_available(self, proposal):
-        return proposal.status in self.allowed_from
-
-
+# The staff's steps on a proposal, each declared once: the guard of its service above, the
+# admin's buttons, bulk actions and transition page, and the change page's template read it.
 DECIDABLE = (Status.SUBMITTED, Status.IN_CONSULTATION)
-STAFF_TRANSITIONS = {
-    "start_consultation": StaffTransition(
-        proposal_start_consultation, _lazy("協議を開始する"), False, (Status.SUBMITTED,)
+_ProposalStep = partial(Step, keyword="proposal")
+STAFF_STEPS = Steps(
+    _ProposalStep(
+        name="start_consultation",
+        label=_lazy("協議を開始する"),
+        service=proposal_start_consultation,
+        allowed_from=(Status.SUBMITTED,),
+        refused=_status_refusal(_lazy("協議の開始")),
     ),
-    "agree": StaffTransition(proposal_agree, _lazy("合意する"), False, (Status.IN_CONSULTATION,)),
-    "return": StaffTransition(proposal_return, _lazy("差し戻す"), True, DECIDABLE),
-    "reject": StaffTransition(proposal_reject, _lazy("不採択にする"), True, DECIDABLE),
-}
+    _ProposalStep(
+        name="agree",
+        label=_lazy("合意する"),
+        service=proposal_agree,
+        allowed_from=(Status.IN_CONSULTATION,),
+        refused=_status_refusal(_lazy("合意")),
+    ),
+    _ProposalStep(
+        name="return",
+        label=_lazy("差し戻す"),
+        service=proposal_return,
+        allowed_from=DECIDABLE,
+        refused=_status_refusal(_lazy("差戻し")),
+        comment_required=True,
+    ),
+    _ProposalStep(
+        name="reject",
+        label=_lazy("不採択にする"),
+        service=proposal_reject,
+        allowed_from=DECIDABLE,
+        refused=_status_refusal(_lazy("不採択の決定")),
+        comment_required=True,
+    ),
+)
 
 
 # --- consultation ----------------------------------------------------------------------------
