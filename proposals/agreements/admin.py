@@ -212,18 +212,6 @@ class TransitionInline(HistoryInline):
     select_related = ("by", "version")
 
 
-STEPS = {
-    # name: (service, comment required, needs 締結日, acts on the open version)
-    "request_confirmation": (services.agreement_request_confirmation, False, False, True),
-    "conclude": (services.agreement_conclude, False, True, True),
-    "reopen": (services.agreement_reopen, True, False, True),
-    "withdraw_amendment": (services.agreement_withdraw_amendment, True, False, True),
-    "start": (services.agreement_start, False, False, False),
-    "complete": (services.agreement_complete, False, False, False),
-    "amend": (services.agreement_start_amendment, True, False, False),
-}
-
-
 @admin.register(Agreement)
 class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
     change_form_template = "admin/proposals/agreement/change_form.html"
@@ -428,7 +416,7 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         open_version = obj.open_version()
         extra_context = {
             **(extra_context or {}),
-            "steps": services.available_staff_steps(obj, open_version),
+            "steps": services.STAFF_STEPS.available(obj, request.user),
             "open_version": open_version,
             "open_missing": open_version.missing_items() if open_version else [],
         }
@@ -463,41 +451,31 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         return render_document(request, self.get_object(request, object_id), number)
 
     def step_view(self, request, object_id, name):
-        if name not in STEPS:
+        if name not in services.STAFF_STEPS:
             raise Http404
         agreement = self.get_object(request, object_id)
         if not self.has_change_permission(request, agreement):
             raise PermissionDenied
-        function, comment_required, needs_date, on_version = STEPS[name]
-        labels = dict(services.available_staff_steps(agreement))
-        label = labels.get(name) or dict(
-            services.available_staff_steps(agreement, agreement.open_version())
-        ).get(name, name)
-        version = agreement.open_version() if on_version else None
+        step = services.STAFF_STEPS[name]
+        label = step.label
+        target = step.target_of(agreement)
+        version = target if step.keyword == "version" else None
         change_url = reverse("admin:proposals_agreement_change", args=[agreement.pk])
-        if on_version and version is None:
+        if target is None:
             self.message_user(request, gettext("作成中の版がありません。"), messages.ERROR)
             return HttpResponseRedirect(change_url)
         form = StepForm(
             request.POST or None,
-            comment_required=comment_required,
-            needs_date=needs_date,
-            comment_label=_("変更の理由") if name == "amend" else None,
+            comment_required=step.comment_required,
+            needs_date=step.needs_date,
+            comment_label=step.comment_label,
         )
         if request.method == "POST" and form.is_valid():
-            kwargs = {"by": request.user}
-            if on_version:
-                kwargs["version"] = version
-            else:
-                kwargs["agreement"] = agreement
-            if name == "amend":
-                kwargs["reason"] = form.cleaned_data["comment"]
-            else:
-                kwargs["comment"] = form.cleaned_data["comment"]
-            if needs_date:
-                kwargs["concluded_on"] = form.cleaned_data["concluded_on"]
+            inputs = {step.comment_keyword: form.cleaned_data["comment"]}
+            if step.needs_date:
+                inputs["concluded_on"] = form.cleaned_data["concluded_on"]
             try:
-                result = function(**kwargs)
+                result = step.take(agreement, by=request.user, **inputs)
             except services.DomainError as error:
                 refuse(request, error)
             else:
@@ -506,7 +484,7 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
                     gettext("「%(label)s」を行いました。") % {"label": label},
                     messages.SUCCESS,
                 )
-                if name == "amend":
+                if step.opens_version:
                     return HttpResponseRedirect(
                         reverse("admin:proposals_agreementversion_change", args=[result.pk])
                     )

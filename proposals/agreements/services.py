@@ -10,15 +10,19 @@ records 締結, starts and completes the work and drafts amendments; the 管理�
 CSO confirms (or asks for changes); both sides report progress.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cso_registry.access import member_addresses
 from kyodo_portal.access import is_department_staff, is_promoter
 from kyodo_portal.errors import ActorNotAllowed, DomainError, EditConflict, TransitionNotAllowed
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import department_addresses
+from kyodo_portal.steps import Rule, Step, Steps
 from kyodo_portal.wareki import fiscal_year
 from proposals.access import (
     admin_party,
@@ -72,20 +76,39 @@ def _require_staff(user, agreement):
         )
 
 
+def _status_refusal(action):
+    """What the person is told when ``action`` is not possible from the agreement's state."""
+
+    def refusal(agreement):
+        return _("この協定は「%(status)s」のため、%(action)sできません。") % {
+            "status": agreement.get_status_display(),
+            "action": action,
+        }
+
+    return refusal
+
+
+def _version_status_refusal(action):
+    """The same for a version of the 協定書."""
+
+    def refusal(version):
+        return _("協定書（第%(number)s版）は「%(status)s」のため、%(action)sできません。") % {
+            "number": version.number,
+            "status": version.get_status_display(),
+            "action": action,
+        }
+
+    return refusal
+
+
 def _require_status(agreement, allowed, action):
     if agreement.status not in allowed:
-        raise TransitionNotAllowed(
-            _("この協定は「%(status)s」のため、%(action)sできません。")
-            % {"status": agreement.get_status_display(), "action": action}
-        )
+        raise TransitionNotAllowed(_status_refusal(action)(agreement))
 
 
 def _require_version_status(version, allowed, action):
     if version.status not in allowed:
-        raise TransitionNotAllowed(
-            _("協定書（第%(number)s版）は「%(status)s」のため、%(action)sできません。")
-            % {"number": version.number, "status": version.get_status_display(), "action": action}
-        )
+        raise TransitionNotAllowed(_version_status_refusal(action)(version))
 
 
 def _require_comment(comment, action):
@@ -347,7 +370,7 @@ def agreement_request_confirmation(*, version, by, comment=""):
     with transaction.atomic():
         agreement, version = _lock_version(version)
         _require_staff(by, agreement)
-        _require_version_status(version, [VStatus.DRAFT], _("確認の依頼"))
+        STAFF_STEPS.require("request_confirmation", version)
         _require_verified_parties(version)
         _require_complete(version)
         version.confirmation_requested_at = timezone.now()
@@ -466,7 +489,7 @@ def agreement_reopen(*, version, by, comment):
     with transaction.atomic():
         agreement, version = _lock_version(version)
         _require_staff(by, agreement)
-        _require_version_status(version, [VStatus.CONFIRMED], _("作成中に戻すこと"))
+        STAFF_STEPS.require("reopen", version)
         version.parties.update(confirmed_at=None, confirmed_by=None)
         version.status = VStatus.DRAFT
         version.confirmation_requested_at = None
@@ -502,7 +525,7 @@ def agreement_conclude(*, version, by, concluded_on, comment=""):
     with transaction.atomic():
         agreement, version = _lock_version(version)
         _require_staff(by, agreement)
-        _require_version_status(version, [VStatus.CONFIRMED], _("締結"))
+        STAFF_STEPS.require("conclude", version)
         _require_verified_parties(version)
         _require_complete(version)
         previous = agreement.current_version
@@ -562,7 +585,7 @@ def agreement_start(*, agreement, by, comment=""):
     with transaction.atomic():
         agreement = _lock(agreement)
         _require_staff(by, agreement)
-        _require_status(agreement, [Status.CONCLUDED], _("実施の開始"))
+        STAFF_STEPS.require("start", agreement)
         agreement.status = Status.IN_PROGRESS
         agreement.started_on = timezone.localdate()
         agreement.save(update_fields=["status", "started_on", "updated_at"])
@@ -584,11 +607,7 @@ def agreement_complete(*, agreement, by, comment=""):
     with transaction.atomic():
         agreement = _lock(agreement)
         _require_staff(by, agreement)
-        _require_status(agreement, [Status.IN_PROGRESS], _("完了"))
-        if agreement.pending_version() is not None:
-            raise TransitionNotAllowed(
-                _("変更協定が作成中です。締結するか取りやめてから完了にしてください。")
-            )
+        STAFF_STEPS.require("complete", agreement)
         agreement.status = Status.COMPLETED
         agreement.completed_on = timezone.localdate()
         agreement.save(update_fields=["status", "completed_on", "updated_at"])
@@ -612,9 +631,7 @@ def agreement_start_amendment(*, agreement, by, reason):
     with transaction.atomic():
         agreement = _lock(agreement)
         _require_staff(by, agreement)
-        _require_status(agreement, Agreement.AMENDABLE_STATUSES, _("変更協定の作成"))
-        if agreement.pending_version() is not None:
-            raise TransitionNotAllowed(_("作成中の変更協定がすでにあります。"))
+        STAFF_STEPS.require("amend", agreement)
         current = agreement.current_version
         number = agreement.versions.order_by("-number").values_list("number", flat=True)[0] + 1
         version = AgreementVersion.objects.create(
@@ -672,9 +689,7 @@ def agreement_withdraw_amendment(*, version, by, comment):
     with transaction.atomic():
         agreement, version = _lock_version(version)
         _require_staff(by, agreement)
-        if not version.is_amendment:
-            raise TransitionNotAllowed(_("取りやめられるのは変更協定（第2版以降）だけです。"))
-        _require_version_status(version, AgreementVersion.OPEN_STATUSES, _("取りやめ"))
+        STAFF_STEPS.require("withdraw_amendment", version)
         from_status = version.status
         version.status = VStatus.WITHDRAWN
         version.save(update_fields=["status", "updated_at"])
@@ -752,24 +767,108 @@ def progress_report(
     return report
 
 
-# --- for the admin's buttons ----------------------------------------------------------------------
+# --- the staff's steps ---------------------------------------------------------------------------
 
 
-def available_staff_steps(agreement, version=None):
-    """(name, label) of the steps a staff member may take now on this agreement."""
-    version = version or agreement.open_version()
-    steps = []
-    if version is not None and version.status == VStatus.DRAFT:
-        steps.append(("request_confirmation", _("団体に確認を依頼する")))
-    if version is not None and version.status == VStatus.CONFIRMED:
-        steps.append(("conclude", _("締結を記録する")))
-        steps.append(("reopen", _("作成中に戻す")))
-    if version is not None and version.is_amendment:
-        steps.append(("withdraw_amendment", _("変更協定を取りやめる")))
-    if agreement.status == Status.CONCLUDED:
-        steps.append(("start", _("実施を開始する")))
-    if agreement.status == Status.IN_PROGRESS and version is None:
-        steps.append(("complete", _("完了にする")))
-    if agreement.is_amendable and version is None:
-        steps.append(("amend", _("変更協定を作成する")))
-    return steps
+@dataclass(frozen=True, kw_only=True)
+class AgreementStep(Step):
+    """A staff step on an agreement, or on its open version (``target=Agreement.open_version``).
+    ``needs_date``: the step asks for the 締結日; the comment goes to the service as
+    ``comment_keyword``, asked for as ``comment_label``; ``opens_version``: the step drafts a new
+    version, whose page comes next."""
+
+    needs_date: bool = False
+    comment_label: str | None = None
+    comment_keyword: str = "comment"
+    opens_version: bool = False
+
+
+def _no_open_amendment(message):
+    return Rule(lambda agreement, by: agreement.pending_version() is None, message)
+
+
+# Each declared once: the guard of its service above, the admin's buttons, step URL and page,
+# and the change page's template read it.
+STAFF_STEPS = Steps(
+    AgreementStep(
+        name="request_confirmation",
+        label=_lazy("団体に確認を依頼する"),
+        service=agreement_request_confirmation,
+        target=Agreement.open_version,
+        keyword="version",
+        allowed_from=(VStatus.DRAFT,),
+        refused=_version_status_refusal(_lazy("確認の依頼")),
+    ),
+    AgreementStep(
+        name="conclude",
+        label=_lazy("締結を記録する"),
+        service=agreement_conclude,
+        target=Agreement.open_version,
+        keyword="version",
+        allowed_from=(VStatus.CONFIRMED,),
+        refused=_version_status_refusal(_lazy("締結")),
+        needs_date=True,
+    ),
+    AgreementStep(
+        name="reopen",
+        label=_lazy("作成中に戻す"),
+        service=agreement_reopen,
+        target=Agreement.open_version,
+        keyword="version",
+        allowed_from=(VStatus.CONFIRMED,),
+        refused=_version_status_refusal(_lazy("作成中に戻すこと")),
+        comment_required=True,
+    ),
+    AgreementStep(
+        name="withdraw_amendment",
+        label=_lazy("変更協定を取りやめる"),
+        service=agreement_withdraw_amendment,
+        target=Agreement.open_version,
+        keyword="version",
+        rules=(
+            Rule(
+                lambda version, by: version.is_amendment,
+                _lazy("取りやめられるのは変更協定（第2版以降）だけです。"),
+            ),
+            Rule(
+                lambda version, by: version.status in AgreementVersion.OPEN_STATUSES,
+                _version_status_refusal(_lazy("取りやめ")),
+            ),
+        ),
+        comment_required=True,
+    ),
+    AgreementStep(
+        name="start",
+        label=_lazy("実施を開始する"),
+        service=agreement_start,
+        keyword="agreement",
+        allowed_from=(Status.CONCLUDED,),
+        refused=_status_refusal(_lazy("実施の開始")),
+    ),
+    AgreementStep(
+        name="complete",
+        label=_lazy("完了にする"),
+        service=agreement_complete,
+        keyword="agreement",
+        allowed_from=(Status.IN_PROGRESS,),
+        refused=_status_refusal(_lazy("完了")),
+        rules=(
+            _no_open_amendment(
+                _lazy("変更協定が作成中です。締結するか取りやめてから完了にしてください。")
+            ),
+        ),
+    ),
+    AgreementStep(
+        name="amend",
+        label=_lazy("変更協定を作成する"),
+        service=agreement_start_amendment,
+        keyword="agreement",
+        allowed_from=Agreement.AMENDABLE_STATUSES,
+        refused=_status_refusal(_lazy("変更協定の作成")),
+        rules=(_no_open_amendment(_lazy("作成中の変更協定がすでにあります。")),),
+        comment_required=True,
+        comment_label=_lazy("変更の理由"),
+        comment_keyword="reason",
+        opens_version=True,
+    ),
+)
