@@ -268,7 +268,7 @@ POSTS = {
         "member_a",
         None,
         lambda w, c: {},
-        lambda w: _exists(CSO, pk=w.cso_a.pk, verified_on=TODAY),
+        lambda w: _exists(CSO, pk=w.cso_a.pk, verified_on=timezone.localdate()),
     ),
     "account:cso_join_request": (
         "member_b",
