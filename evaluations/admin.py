@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from evaluations import services
-from evaluations.access import can_publish, is_prefecture_side
-from evaluations.forms import DecisionForm, ReasonForm, ReopenForm, VersionCheckedPartForm
+from evaluations.access import is_prefecture_side
+from evaluations.forms import VersionCheckedPartForm
 from evaluations.models import (
     Evaluation,
     EvaluationPart,
@@ -237,31 +237,11 @@ class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         steps = [
-            (reverse(f"admin:evaluations_evaluation_{name}", args=[obj.pk]), label)
-            for name, label in self.available_steps(request, obj)
+            (reverse(f"admin:evaluations_evaluation_{step.name}", args=[obj.pk]), step)
+            for step in services.STAFF_STEPS.available(obj, request.user)
         ]
         extra_context = {**(extra_context or {}), "evaluation_steps": steps}
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def available_steps(self, request, obj):
-        user = request.user
-        steps = []
-        own = obj.prefecture_part
-        on_side = is_prefecture_side(user, obj.agreement)
-        if on_side and own and not own.is_submitted:
-            steps.append(("submit", _("県の記入を提出する")))
-        if on_side and obj.parts_revealed and not obj.decision_agreed and not obj.is_published:
-            steps.append(("decision", _("今後の方針を提案する")))
-            if obj.decision and obj.decision_proposed_by_side == Side.CSO:
-                steps.append(("confirm", _("団体が提案した方針に合意する")))
-        if can_publish(user):
-            if obj.status == Evaluation.Status.DRAFT and not obj.missing_for_publication():
-                steps.append(("publish", _("公開する")))
-            if obj.is_published:
-                steps.append(("withdraw", _("公開を取り下げる")))
-            if obj.is_withdrawn:
-                steps.append(("reopen", _("記入をやり直せるようにする")))
-        return steps
 
     def save_model(self, request, obj, form, change):
         """Every field of the evaluation itself is read-only here and changes only through the
@@ -289,20 +269,17 @@ class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
     # --- step pages ----------------------------------------------------------------------
 
     def get_urls(self):
-        steps = {
-            "submit": self.submit_view,
-            "decision": self.decision_page,
-            "confirm": self.confirm_view,
-            "publish": self.publish_view,
-            "withdraw": self.withdraw_view,
-            "reopen": self.reopen_view,
-        }
         wrap = self.admin_site.admin_view
         return [
             path("start/", wrap(self.start_view), name="evaluations_evaluation_start"),
             *[
-                path(f"<int:pk>/{name}/", wrap(view), name=f"evaluations_evaluation_{name}")
-                for name, view in steps.items()
+                path(
+                    f"<int:pk>/{name}/",
+                    wrap(self.step_view),
+                    {"name": name},
+                    name=f"evaluations_evaluation_{name}",
+                )
+                for name in services.STAFF_STEPS
             ],
             *super().get_urls(),
         ]
@@ -374,129 +351,24 @@ class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
             button=_("始める"),
         )
 
-    def submit_view(self, request, pk):
+    def step_view(self, request, pk, name):
+        """A step's page: what it does, its form if it asks for anything, then the service."""
         obj = self._scoped(request, pk)
-        if request.method == "POST":
-            return self._run(
-                request,
-                obj,
-                lambda: services.part_submit(part=obj.prefecture_part, by=request.user),
-                _("県の記入を提出しました。"),
-            )
-        return self._page(
-            request,
-            obj,
-            title=_("県の記入を提出する"),
-            text=_(
-                "提出すると変更できません。団体も提出すると、互いの記入が読めるようになります。"
-            ),
-            button=_("提出する"),
-        )
-
-    def decision_page(self, request, pk):
-        obj = self._scoped(request, pk)
-        form = DecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            return self._run(
-                request,
-                obj,
-                lambda: services.decision_propose(
-                    evaluation=obj, by=request.user, **form.cleaned_data
-                ),
-                _("今後の方針を提案しました。団体の確認を待ちます。"),
-            )
-        return self._page(
-            request,
-            obj,
-            title=_("今後の方針を提案する"),
-            text=_("団体が確認すると合意になります。「見直して継続」では見直す点を書きます。"),
-            form=form,
-            button=_("提案する"),
-        )
-
-    def confirm_view(self, request, pk):
-        obj = self._scoped(request, pk)
-        if request.method == "POST":
-            return self._run(
-                request,
-                obj,
-                lambda: services.decision_confirm(evaluation=obj, by=request.user),
-                _("今後の方針に合意しました。"),
-            )
-        return self._page(
-            request,
-            obj,
-            title=_("団体が提案した方針に合意する"),
-            text=self.decision_view(obj),
-            button=_("合意する"),
-        )
-
-    def publish_view(self, request, pk):
-        obj = self._scoped(request, pk)
-        if not can_publish(request.user):
+        step = services.STAFF_STEPS[name]
+        if not step.may(request.user, obj):
             raise Http404
-        if request.method == "POST":
+        form = step.form(request.POST or None) if step.form else None
+        if request.method == "POST" and (form is None or form.is_valid()):
+            inputs = form.cleaned_data if form else {}
             return self._run(
-                request,
-                obj,
-                lambda: services.evaluation_publish(evaluation=obj, by=request.user),
-                _("振り返りを公開しました。"),
+                request, obj, lambda: step.take(obj, by=request.user, **inputs), step.done
             )
         return self._page(
             request,
             obj,
-            title=_("振り返りを公開する"),
-            text=_("両者の記入と今後の方針が、公開ページ・フィード・オープンデータに載ります。"),
-            button=_("公開する"),
-        )
-
-    def withdraw_view(self, request, pk):
-        obj = self._scoped(request, pk)
-        if not can_publish(request.user):
-            raise Http404
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            return self._run(
-                request,
-                obj,
-                lambda: services.evaluation_withdraw(
-                    evaluation=obj, by=request.user, reason=form.cleaned_data["reason"]
-                ),
-                _("公開を取り下げました。"),
-            )
-        return self._page(
-            request,
-            obj,
-            title=_("公開を取り下げる"),
-            text=_("理由は履歴に残り、当事者にメールで知らせます。"),
+            title=step.title or step.label,
+            text=self.decision_view(obj) if step.shows_decision else step.text,
             form=form,
-            button=_("取り下げる"),
-            danger=True,
-        )
-
-    def reopen_view(self, request, pk):
-        obj = self._scoped(request, pk)
-        if not can_publish(request.user):
-            raise Http404
-        form = ReopenForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            return self._run(
-                request,
-                obj,
-                lambda: services.evaluation_reopen(
-                    evaluation=obj, by=request.user, reason=form.cleaned_data["reason"]
-                ),
-                _("記入をやり直せるようにしました。両者の記入は下書きに戻りました。"),
-            )
-        return self._page(
-            request,
-            obj,
-            title=_("記入をやり直せるようにする"),
-            text=_(
-                "公開を取り下げた振り返りの、団体と県の記入を下書きに戻します。両者が直して"
-                "提出すると、もう一度公開できます。今後の方針は合意したままです。"
-                "理由は履歴に残り、当事者にメールで知らせます。"
-            ),
-            form=form,
-            button=_("やり直せるようにする"),
+            button=step.button,
+            danger=step.danger,
         )

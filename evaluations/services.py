@@ -6,12 +6,17 @@ content of a part: they only say that something happened and link to the page, w
 hidden-until-both-submitted rule applies.
 """
 
+from dataclasses import dataclass
+from operator import attrgetter
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cso_registry.access import member_addresses
-from evaluations.access import can_publish, member_csos_of, side_of
+from evaluations.access import can_publish, is_prefecture_side, member_csos_of, side_of
+from evaluations.forms import DecisionForm, ReasonForm, ReopenForm
 from evaluations.models import (
     FOLLOW_UP_DECISIONS,
     Decision,
@@ -23,6 +28,7 @@ from evaluations.models import (
 from kyodo_portal.errors import ActorNotAllowed, DomainError, EditConflict, TransitionNotAllowed
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import coordinator_addresses, department_addresses
+from kyodo_portal.steps import Rule, Step, Steps, check
 from kyodo_portal.wareki import fiscal_year
 from proposals.access import party_csos
 from proposals.models import Agreement, Proposal
@@ -152,15 +158,22 @@ def evaluation_start(*, agreement, by, kind=Evaluation.Kind.FINAL, year=None):
 # --- each side's part ------------------------------------------------------------------------
 
 
+# A part is written until it is submitted, and never while the evaluation is published (both
+# parts are submitted then; this holds even if one is not).
+PART_OPEN = (
+    Rule(lambda part, by: not part.is_submitted, _lazy("提出済みの記入は変更できません。")),
+    Rule(
+        lambda part, by: not part.evaluation.is_published,
+        _lazy("公開中の振り返りは変更できません。"),
+    ),
+)
+
+
 def _locked_part(part, by):
     evaluation = _lock(part.evaluation)
     part = EvaluationPart.objects.select_for_update().get(pk=part.pk)
     part.evaluation = evaluation
     _require_side(by, evaluation, part.side)
-    if part.is_submitted:
-        raise TransitionNotAllowed(_("提出済みの記入は変更できません。"))
-    if evaluation.is_published:  # both parts are submitted then; this holds even if one is not
-        raise TransitionNotAllowed(_("公開中の振り返りは変更できません。"))
     return evaluation, part
 
 
@@ -172,6 +185,7 @@ def part_save(*, part, by, data, expected_version=None):
     under the row lock)."""
     with transaction.atomic():
         _evaluation, locked = _locked_part(part, by)
+        check(PART_OPEN, locked)
         if expected_version is not None and expected_version != locked.version:
             raise EditConflict(EDIT_CONFLICT_MESSAGE)
         changed = False
@@ -190,6 +204,7 @@ def part_submit(*, part, by):
     """Submit a side's part. Once both are in, both sides can read each other's."""
     with transaction.atomic():
         evaluation, locked = _locked_part(part, by)
+        STAFF_STEPS.require("submit", locked)
         missing = locked.missing_items()
         if missing:
             raise TransitionNotAllowed(
@@ -225,14 +240,7 @@ def decision_propose(
     with transaction.atomic():
         locked = _lock(evaluation)
         side = _require_side(by, locked)
-        if not locked.parts_revealed:
-            raise TransitionNotAllowed(
-                _("今後の方針は、両者が振り返りを提出してから話し合います。")
-            )
-        if locked.decision_agreed:
-            raise TransitionNotAllowed(_("今後の方針はすでに合意しています。"))
-        if locked.is_published:
-            raise TransitionNotAllowed(_("公開中の振り返りの方針は変えられません。"))
+        STAFF_STEPS.require("decision", locked)
         if decision == Decision.REVISE and not any(
             text.strip() for text in (change_content, change_partner, change_form)
         ):
@@ -265,16 +273,7 @@ def decision_confirm(*, evaluation, by):
     with transaction.atomic():
         locked = _lock(evaluation)
         side = _require_side(by, locked)
-        if not locked.decision or locked.decision_agreed:
-            raise TransitionNotAllowed(_("合意を待っている方針はありません。"))
-        if locked.is_published:
-            # An interim evaluation is published without an agreed decision; a proposal left
-            # pending then stays as it was published.
-            raise TransitionNotAllowed(_("公開中の振り返りの方針は変えられません。"))
-        if side == locked.decision_proposed_by_side:
-            raise ActorNotAllowed(
-                _("方針を提案した側は、自分で合意できません。相手の確認を待ちます。")
-            )
+        STAFF_STEPS.require("confirm", locked, by=by)
         locked.decision_confirmed_by = by
         locked.decision_confirmed_at = timezone.now()
         locked.save()
@@ -305,14 +304,7 @@ def evaluation_publish(*, evaluation, by, comment=""):
         raise ActorNotAllowed(_("振り返りを公開できるのは県民協働課だけです。"))
     with transaction.atomic():
         locked = _lock(evaluation)
-        if locked.status != Status.DRAFT:
-            raise TransitionNotAllowed(_("この振り返りはすでに公開されています。"))
-        missing = locked.missing_for_publication()
-        if missing:
-            raise TransitionNotAllowed(
-                _("まだ公開できません。足りないもの: %(items)s")
-                % {"items": "、".join(str(item) for item in missing)}
-            )
+        STAFF_STEPS.require("publish", locked)
         locked.status = Status.PUBLISHED
         locked.published_at = timezone.now()
         locked.save()
@@ -337,8 +329,7 @@ def evaluation_withdraw(*, evaluation, by, reason):
         raise DomainError(_("公開を取り下げる理由を書いてください。"))
     with transaction.atomic():
         locked = _lock(evaluation)
-        if locked.status != Status.PUBLISHED:
-            raise TransitionNotAllowed(_("公開されていない振り返りは取り下げられません。"))
+        STAFF_STEPS.require("withdraw", locked)
         locked.status = Status.DRAFT
         locked.published_at = None
         locked.save()
@@ -370,10 +361,7 @@ def evaluation_reopen(*, evaluation, by, reason):
         raise DomainError(_("記入をやり直す理由を書いてください。"))
     with transaction.atomic():
         locked = _lock(evaluation)
-        if not locked.is_withdrawn:
-            raise TransitionNotAllowed(
-                _("記入のやり直しは、公開を取り下げた振り返りだけで始められます。")
-            )
+        STAFF_STEPS.require("reopen", locked)
         for part in EvaluationPart.objects.select_for_update().filter(evaluation=locked):
             part.submitted_at = None
             part.submitted_by = None
@@ -391,6 +379,167 @@ def evaluation_reopen(*, evaluation, by, reason):
         for side in Side:
             _notify(locked, side=side, template="evaluation_reopened", reason=reason.strip())
     return locked
+
+
+# --- the steps the prefecture takes in the admin ----------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationStep(Step):
+    """A step on an evaluation, with its own page in the admin: ``title`` (the label unless
+    given), ``text`` above the form (``shows_decision``: the decision under discussion instead),
+    the ``button``, ``done`` (said once it is taken) and ``danger`` (a button that undoes)."""
+
+    title: str | None = None
+    text: str = ""
+    shows_decision: bool = False
+    button: str = ""
+    done: str = ""
+    danger: bool = False
+
+
+def _on_prefecture_side(user, evaluation):
+    return is_prefecture_side(user, evaluation.agreement)
+
+
+def _publisher(user, evaluation):
+    return can_publish(user)
+
+
+def _not_yet_publishable(evaluation):
+    return _("まだ公開できません。足りないもの: %(items)s") % {
+        "items": "、".join(str(item) for item in evaluation.missing_for_publication())
+    }
+
+
+_DECISION_AFTER_BOTH_PARTS = Rule(
+    lambda evaluation, by: evaluation.parts_revealed,
+    _lazy("今後の方針は、両者が振り返りを提出してから話し合います。"),
+)
+# An interim evaluation is published without an agreed decision; a proposal left pending then
+# stays as it was published.
+_DECISION_NOT_PUBLISHED = Rule(
+    lambda evaluation, by: not evaluation.is_published,
+    _lazy("公開中の振り返りの方針は変えられません。"),
+)
+
+# Each declared once: the guard of its service above (the CSO's pages take submit, decision and
+# confirm through the same services), the admin's buttons, step URLs and pages, and the change
+# page's template read it.
+STAFF_STEPS = Steps(
+    EvaluationStep(
+        name="submit",
+        label=_lazy("県の記入を提出する"),
+        service=part_submit,
+        target=attrgetter("prefecture_part"),
+        keyword="part",
+        who=_on_prefecture_side,
+        rules=PART_OPEN,
+        text=_lazy(
+            "提出すると変更できません。団体も提出すると、互いの記入が読めるようになります。"
+        ),
+        button=_lazy("提出する"),
+        done=_lazy("県の記入を提出しました。"),
+    ),
+    EvaluationStep(
+        name="decision",
+        label=_lazy("今後の方針を提案する"),
+        service=decision_propose,
+        keyword="evaluation",
+        who=_on_prefecture_side,
+        rules=(
+            _DECISION_AFTER_BOTH_PARTS,
+            Rule(
+                lambda evaluation, by: not evaluation.decision_agreed,
+                _lazy("今後の方針はすでに合意しています。"),
+            ),
+            _DECISION_NOT_PUBLISHED,
+        ),
+        form=DecisionForm,
+        text=_lazy("団体が確認すると合意になります。「見直して継続」では見直す点を書きます。"),
+        button=_lazy("提案する"),
+        done=_lazy("今後の方針を提案しました。団体の確認を待ちます。"),
+    ),
+    EvaluationStep(
+        name="confirm",
+        label=_lazy("団体が提案した方針に合意する"),
+        service=decision_confirm,
+        keyword="evaluation",
+        who=_on_prefecture_side,
+        rules=(
+            Rule(
+                lambda evaluation, by: evaluation.decision and not evaluation.decision_agreed,
+                _lazy("合意を待っている方針はありません。"),
+            ),
+            _DECISION_NOT_PUBLISHED,
+            _DECISION_AFTER_BOTH_PARTS,
+            Rule(
+                lambda evaluation, by: (
+                    side_of(by, evaluation.agreement) != evaluation.decision_proposed_by_side
+                ),
+                _lazy("方針を提案した側は、自分で合意できません。相手の確認を待ちます。"),
+                ActorNotAllowed,
+            ),
+        ),
+        shows_decision=True,
+        button=_lazy("合意する"),
+        done=_lazy("今後の方針に合意しました。"),
+    ),
+    EvaluationStep(
+        name="publish",
+        label=_lazy("公開する"),
+        service=evaluation_publish,
+        keyword="evaluation",
+        who=_publisher,
+        allowed_from=(Status.DRAFT,),
+        refused=_lazy("この振り返りはすでに公開されています。"),
+        rules=(
+            Rule(
+                lambda evaluation, by: not evaluation.missing_for_publication(),
+                _not_yet_publishable,
+            ),
+        ),
+        title=_lazy("振り返りを公開する"),
+        text=_lazy("両者の記入と今後の方針が、公開ページ・フィード・オープンデータに載ります。"),
+        button=_lazy("公開する"),
+        done=_lazy("振り返りを公開しました。"),
+    ),
+    EvaluationStep(
+        name="withdraw",
+        label=_lazy("公開を取り下げる"),
+        service=evaluation_withdraw,
+        keyword="evaluation",
+        who=_publisher,
+        allowed_from=(Status.PUBLISHED,),
+        refused=_lazy("公開されていない振り返りは取り下げられません。"),
+        form=ReasonForm,
+        text=_lazy("理由は履歴に残り、当事者にメールで知らせます。"),
+        button=_lazy("取り下げる"),
+        done=_lazy("公開を取り下げました。"),
+        danger=True,
+    ),
+    EvaluationStep(
+        name="reopen",
+        label=_lazy("記入をやり直せるようにする"),
+        service=evaluation_reopen,
+        keyword="evaluation",
+        who=_publisher,
+        rules=(
+            Rule(
+                lambda evaluation, by: evaluation.is_withdrawn,
+                _lazy("記入のやり直しは、公開を取り下げた振り返りだけで始められます。"),
+            ),
+        ),
+        form=ReopenForm,
+        text=_lazy(
+            "公開を取り下げた振り返りの、団体と県の記入を下書きに戻します。両者が直して"
+            "提出すると、もう一度公開できます。今後の方針は合意したままです。"
+            "理由は履歴に残り、当事者にメールで知らせます。"
+        ),
+        button=_lazy("やり直せるようにする"),
+        done=_lazy("記入をやり直せるようにしました。両者の記入は下書きに戻りました。"),
+    ),
+)
 
 
 # --- the follow-up proposal ------------------------------------------------------------------

@@ -235,9 +235,7 @@ def _detail_context(request, evaluation, *, part_form=None, decision_form=None):
         "part_form": part_form
         or (PartForm(instance=own, prefix="part") if not own.is_submitted else None),
         "decision_form": decision_form or DecisionForm(prefix="decision"),
-        "may_confirm": evaluation.decision
-        and not evaluation.decision_agreed
-        and evaluation.decision_proposed_by_side == Side.PREFECTURE,
+        "may_confirm": services.STAFF_STEPS["confirm"].is_allowed_on(evaluation, request.user),
         "transitions": evaluation.transitions.select_related("by"),
     }
 
