@@ -8,9 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from advisors import services
-from advisors.forms import CompleteForm, DeclineForm, ScheduleForm
 from advisors.models import Advisor, AdvisorRequest, AdvisorRequestTransition
-from kyodo_portal.access import is_coordinator
 from kyodo_portal.admin_site import HistoryInline
 
 
@@ -95,24 +93,6 @@ class AdvisorRequestAdmin(admin.ModelAdmin):
         "report",
     ]
 
-    STEPS = {
-        "schedule": (
-            gettext_lazy("アドバイザーを決めて訪問日時を設定する"),
-            ScheduleForm,
-            services.advisor_request_schedule,
-        ),
-        "decline": (gettext_lazy("見送りにする"), DeclineForm, services.advisor_request_decline),
-        "complete": (
-            gettext_lazy("実施報告を登録して実施済みにする"),
-            CompleteForm,
-            services.advisor_request_complete,
-        ),
-    }
-    STEPS_BY_STATUS = {
-        AdvisorRequest.Status.SUBMITTED: ["schedule", "decline"],
-        AdvisorRequest.Status.SCHEDULED: ["schedule", "complete"],
-    }
-
     def has_add_permission(self, request):
         return False
 
@@ -123,7 +103,7 @@ class AdvisorRequestAdmin(admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path(
-                "<int:object_id>/step/<slug:step>/",
+                "<int:object_id>/step/<slug:name>/",
                 self.admin_site.admin_view(self.step_view),
                 name="{}_{}_step".format(*info),
             ),
@@ -133,39 +113,38 @@ class AdvisorRequestAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {"steps": [], **(extra_context or {})}
         obj = self.get_object(request, object_id)
-        if obj is not None and is_coordinator(request.user):
+        if obj is not None:
             extra_context["steps"] = [
-                (
-                    reverse("admin:advisors_advisorrequest_step", args=[obj.pk, step]),
-                    self.STEPS[step][0],
-                )
-                for step in self.STEPS_BY_STATUS.get(obj.status, [])
+                (reverse("admin:advisors_advisorrequest_step", args=[obj.pk, step.name]), step)
+                for step in services.STAFF_STEPS.available(obj, request.user)
             ]
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def step_view(self, request, object_id, step):
+    def step_view(self, request, object_id, name):
         advisor_request = get_object_or_404(
             AdvisorRequest.objects.select_related("cso"), pk=object_id
         )
-        if step not in self.STEPS:
+        if name not in services.STAFF_STEPS:
             raise Http404
+        step = services.STAFF_STEPS[name]
         if not (
-            self.has_change_permission(request, advisor_request) and is_coordinator(request.user)
+            self.has_change_permission(request, advisor_request)
+            and step.may(request.user, advisor_request)
         ):
             raise PermissionDenied
-        title, form_class, service = self.STEPS[step]
+        title = step.label
         initial = {}
-        if step == "schedule" and advisor_request.advisor_id:
+        if step.name == "schedule" and advisor_request.advisor_id:
             initial = {
                 "advisor": advisor_request.advisor_id,
                 "visit_at": advisor_request.visit_at,
                 "visit_place": advisor_request.visit_place,
                 "message_to_cso": advisor_request.message_to_cso,
             }
-        form = form_class(request.POST or None, initial=initial)
+        form = step.form(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                service(advisor_request=advisor_request, by=request.user, **form.cleaned_data)
+                step.take(advisor_request, by=request.user, **form.cleaned_data)
             except services.DomainError as error:
                 form.add_error(None, str(error))
             else:

@@ -4,10 +4,14 @@ Each step checks the current state and the person, locks the row, saves, writes 
 transition, and mails the other side once the transaction has committed.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from advisors.forms import CompleteForm, DeclineForm, ScheduleForm
 from advisors.models import Advisor, AdvisorRequest, AdvisorRequestTransition
 from cso_registry.access import admin_csos, is_cso_admin, member_addresses
 from cso_registry.models import CSO
@@ -15,6 +19,7 @@ from kyodo_portal.access import is_coordinator
 from kyodo_portal.errors import DomainError
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import coordinator_addresses
+from kyodo_portal.steps import Rule, Step, Steps
 
 Status = AdvisorRequest.Status
 
@@ -121,11 +126,7 @@ def advisor_request_schedule(
         raise DomainError(_("訪問日時はこれから先の日時にしてください。"))
     with transaction.atomic():
         advisor_request = _lock(advisor_request)
-        if advisor_request.status not in (Status.SUBMITTED, Status.SCHEDULED):
-            raise DomainError(
-                _("「%(status)s」の申込には派遣を決められません。")
-                % {"status": advisor_request.get_status_display()}
-            )
+        STAFF_STEPS.require("schedule", advisor_request)
         rescheduled = advisor_request.status == Status.SCHEDULED
         advisor_request.advisor = advisor
         advisor_request.visit_at = visit_at
@@ -154,8 +155,7 @@ def advisor_request_decline(*, advisor_request, by, reason):
         raise DomainError(_("見送りの理由を書いてください。団体の方に表示されます。"))
     with transaction.atomic():
         advisor_request = _lock(advisor_request)
-        if advisor_request.status != Status.SUBMITTED:
-            raise DomainError(_("申込受付の状態のときだけ見送りにできます。"))
+        STAFF_STEPS.require("decline", advisor_request)
         advisor_request.decline_reason = reason
         _move(advisor_request, Status.DECLINED, by=by, comment=reason, fields=["decline_reason"])
         _notify(advisor_request, "advisor_request_declined", _cso_admin_emails(advisor_request.cso))
@@ -185,13 +185,60 @@ def advisor_request_complete(*, advisor_request, by, report):
         raise DomainError(_("実施報告を書いてください。"))
     with transaction.atomic():
         advisor_request = _lock(advisor_request)
-        if advisor_request.status != Status.SCHEDULED:
-            raise DomainError(_("派遣決定の状態のときだけ実施済みにできます。"))
-        if advisor_request.visit_at > timezone.now():
-            raise DomainError(_("訪問日時より前には実施報告を登録できません。"))
+        STAFF_STEPS.require("complete", advisor_request)
         advisor_request.report = report
         _move(advisor_request, Status.COMPLETED, by=by, fields=["report"])
         _notify(
             advisor_request, "advisor_request_completed", _cso_admin_emails(advisor_request.cso)
         )
     return advisor_request
+
+
+# --- the steps 県民協働課 takes in the admin ----------------------------------------------------
+
+
+def _coordinator(user, advisor_request):
+    return is_coordinator(user)
+
+
+def _not_schedulable(advisor_request):
+    return _("「%(status)s」の申込には派遣を決められません。") % {
+        "status": advisor_request.get_status_display()
+    }
+
+
+# Each declared once: the guard of its service above, the admin's buttons, step URL and page,
+# and the change page's template read it.
+_AdvisorStep = partial(Step, keyword="advisor_request", who=_coordinator)
+STAFF_STEPS = Steps(
+    _AdvisorStep(
+        name="schedule",
+        label=_lazy("アドバイザーを決めて訪問日時を設定する"),
+        service=advisor_request_schedule,
+        allowed_from=(Status.SUBMITTED, Status.SCHEDULED),  # again, to reschedule
+        refused=_not_schedulable,
+        form=ScheduleForm,
+    ),
+    _AdvisorStep(
+        name="decline",
+        label=_lazy("見送りにする"),
+        service=advisor_request_decline,
+        allowed_from=(Status.SUBMITTED,),
+        refused=_lazy("申込受付の状態のときだけ見送りにできます。"),
+        form=DeclineForm,
+    ),
+    _AdvisorStep(
+        name="complete",
+        label=_lazy("実施報告を登録して実施済みにする"),
+        service=advisor_request_complete,
+        allowed_from=(Status.SCHEDULED,),
+        refused=_lazy("派遣決定の状態のときだけ実施済みにできます。"),
+        rules=(
+            Rule(
+                lambda advisor_request, by: advisor_request.visit_at <= timezone.now(),
+                _lazy("訪問日時より前には実施報告を登録できません。"),
+            ),
+        ),
+        form=CompleteForm,
+    ),
+)
