@@ -165,8 +165,48 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads (kyodo_portal/uploads.py): "private" holds the confidential attachments, "default" any
+# other stored file. On this host's disk (MEDIA_ROOT, PRIVATE_MEDIA_ROOT) unless S3_BUCKET names
+# an S3-compatible bucket (AWS S3, MinIO...) that every host shares (kyodo_portal/object_storage.py).
+S3_BUCKET = os.environ.get("S3_BUCKET", "").strip()
+# Private files are streamed by the permission-checked view; with S3_PRESIGNED_DOWNLOADS=1 that
+# view answers with a redirect to a presigned URL (valid S3_PRESIGNED_SECONDS) instead.
+S3_PRESIGNED_DOWNLOADS = env_bool("S3_PRESIGNED_DOWNLOADS") and bool(S3_BUCKET)
+S3_PRESIGNED_SECONDS = env_int("S3_PRESIGNED_SECONDS", 60, minimum=1)
+
+
+def _s3(location):
+    endpoint = os.environ.get("S3_ENDPOINT_URL", "").strip()
+    return {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": endpoint or None,
+        # Unset: boto3's own chain (an instance role, AWS_ACCESS_KEY_ID...).
+        "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+        "region_name": os.environ.get("S3_REGION", "").strip() or "us-east-1",
+        "signature_version": "s3v4",
+        # MinIO and most S3-compatible servers want path-style addresses.
+        "addressing_style": "path" if endpoint else None,
+        "location": location,
+        "default_acl": None,  # no ACL header: the bucket's own policy, which must be private
+        "querystring_auth": True,
+        "querystring_expire": S3_PRESIGNED_SECONDS,
+        "file_overwrite": False,
+        "max_memory_size": 2 * 1024 * 1024,  # a larger download spills to a temporary file
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3("media")}
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "private": (
+        {"BACKEND": "kyodo_portal.object_storage.PrivateS3Storage", "OPTIONS": _s3("private")}
+        if S3_BUCKET
+        else {"BACKEND": "kyodo_portal.uploads.PrivateFileStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

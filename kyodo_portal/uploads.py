@@ -1,5 +1,6 @@
-"""Uploaded files: checked by content and by name, stored under a generated name outside
-MEDIA_ROOT, and handed out only as downloads by views that check permission first.
+"""Uploaded files: checked by content and by name, stored under a generated name in the
+``"private"`` storage (outside MEDIA_ROOT on disk, or the ``private/`` prefix of the bucket), and
+handed out only as downloads by views that check permission first.
 
 A file is accepted when its extension is one we allow AND its first bytes (and, for the
 Office zip formats, its inner parts) show it really is that kind of file: a renamed
@@ -14,10 +15,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.http import FileResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import LazyObject, empty
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -195,11 +199,28 @@ class PrivateFileStorage(FileSystemStorage):
         )
 
 
-_private_storage = PrivateFileStorage()
+class _PrivateStorage(LazyObject):
+    """The ``"private"`` entry of ``STORAGES`` (on disk, or in object storage), looked up when
+    first used and again after a change of the setting (tests)."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+_private_storage = _PrivateStorage()
+
+
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
+
+
+setting_changed.connect(_storages_changed, dispatch_uid="kyodo_portal.uploads.private_storage")
 
 
 def private_storage():
-    """For ``FileField(storage=private_storage)``: a callable keeps the path out of migrations."""
+    """For ``FileField(storage=private_storage)``: a callable, so that the setting is read when
+    the portal runs, not frozen into migrations."""
     return _private_storage
 
 
@@ -231,7 +252,25 @@ def content_type_for(name):
 
 
 def attachment_response(field_file, *, filename):
-    """Always a download (never shown inline), with the type we checked at upload time."""
+    """Always a download (never shown inline), with the type we checked at upload time.
+
+    The caller has checked permission. From object storage with S3_PRESIGNED_DOWNLOADS, the
+    answer is a redirect to a short-lived presigned URL carrying the same type and disposition
+    (the file does not pass through this process); otherwise the file is streamed from here.
+    """
+    presign = getattr(getattr(field_file, "storage", None), "presigned_download_url", None)
+    if presign is not None and getattr(settings, "S3_PRESIGNED_DOWNLOADS", False):
+        response = HttpResponseRedirect(
+            presign(
+                field_file.name,
+                content_type=content_type_for(field_file.name),
+                content_disposition=content_disposition_header(True, filename),
+                seconds=settings.S3_PRESIGNED_SECONDS,
+            )
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
     response = FileResponse(
         field_file.open("rb"),
         as_attachment=True,

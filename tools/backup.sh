@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # 協働ポータル: back up or restore the PostgreSQL database (pg_dump custom format) and the
-# uploaded files (PRIVATE_MEDIA_ROOT). Used by `make backup` and `make restore`.
+# uploaded files (PRIVATE_MEDIA_ROOT, or the private/ prefix of S3_BUCKET when the portal keeps its
+# files in object storage). Used by `make backup` and `make restore`.
 #
 #   tools/backup.sh backup  [DIR]        -> DIR/kyodo-<stamp>.dump and DIR/kyodo-<stamp>-files.tar.gz
 #   tools/backup.sh restore FILE.dump    -> replaces the database of DATABASE_URL with FILE.dump
@@ -16,6 +17,9 @@ case "$DATABASE_URL" in
 esac
 cd "$(dirname "$0")/.."
 MEDIA="${PRIVATE_MEDIA_ROOT:-private-media}"
+PYTHON="${PYTHON:-.venv/bin/python}"
+# Files in object storage are read and written through the portal's own storage settings
+# (manage.py files_backup): the archive has the same layout as one of the folder.
 
 case "${1:-}" in
   backup)
@@ -26,7 +30,9 @@ case "${1:-}" in
     dump="$dir/kyodo-$stamp.dump"
     pg_dump --format=custom --no-owner --no-privileges --file="$dump" "$DATABASE_URL"
     pg_restore --list "$dump" >/dev/null  # the archive is readable
-    if [ -d "$MEDIA" ]; then
+    if [ -n "${S3_BUCKET:-}" ]; then
+      "$PYTHON" manage.py files_backup backup "$dir/kyodo-$stamp-files.tar.gz" >/dev/null
+    elif [ -d "$MEDIA" ]; then
       tar -czf "$dir/kyodo-$stamp-files.tar.gz" -C "$MEDIA" .
     fi
     echo "$dump"
@@ -38,7 +44,9 @@ case "${1:-}" in
     pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
       --exit-on-error --dbname="$DATABASE_URL" "$dump"
     files="${dump%.dump}-files.tar.gz"
-    if [ -f "$files" ]; then
+    if [ -f "$files" ] && [ -n "${S3_BUCKET:-}" ]; then
+      "$PYTHON" manage.py files_backup restore "$files" >/dev/null
+    elif [ -f "$files" ]; then
       mkdir -p "$MEDIA"
       tar -xzf "$files" -C "$MEDIA"
     fi
