@@ -240,15 +240,35 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "協働ポータル <noreply@kyodo.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Each process keeps rendered public pages in its own memory (kyodo_portal/page_cache.py); the
-# version that retires them lives in the database, so every process agrees on what is current.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "kyodo-portal",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "2000"))},
+# The cache holds rendered public pages (kyodo_portal/page_cache.py; the version that retires them
+# lives in the database) and the counts of the throttles (kyodo_portal/throttle.py). By default each
+# process keeps its own in memory; CACHE_URL (or REDIS_URL) names a Redis server that every process
+# and host shares (one count per limit, one copy of each page), and sessions are then kept there
+# too, written through to the database (cached_db: a restart of Redis signs nobody out).
+CACHE_URL = (os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "").strip()
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "CACHE_URL (REDIS_URL) は redis:// rediss:// unix:// で始まる Redis の URL にしてください。"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kyodo"),
+            # A Redis that does not answer fails the request within seconds instead of hanging.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kyodo-portal",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("PAGE_CACHE_MAX_ENTRIES", "2000"))},
+        }
+    }
 # Longest life of a cached page (0 turns the page cache off); changes retire pages at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 # How long a process trusts the version it last read: a change committed through another worker
