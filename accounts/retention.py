@@ -203,6 +203,18 @@ def _staff_access_log(cutoff):
     return PersonalDataAccess.objects.filter(at__lt=cutoff)
 
 
+def _outgoing_mail(cutoff):
+    from kyodo_portal.models import OutgoingMail
+
+    return OutgoingMail.objects.filter(created_at__lt=cutoff)
+
+
+def _background_jobs(cutoff):
+    from kyodo_portal.models import BackgroundJob
+
+    return BackgroundJob.objects.filter(created_at__lt=cutoff)
+
+
 ACCOUNT_RULES = [
     Rule(
         key="unverified_accounts",
@@ -261,5 +273,21 @@ ACCOUNT_RULES = [
         due=_staff_access_log,
         period_setting="RETENTION_STAFF_ACCESS_LOG_DAYS",
         counted_from=_("記録から"),
+    ),
+    Rule(
+        key="outgoing_mail",
+        label=_("お送りしたメールの控え（宛先・件名・本文・送信の結果）"),
+        action=DELETE,
+        due=_outgoing_mail,
+        period_setting="RETENTION_OUTGOING_MAIL_DAYS",
+        counted_from=_("送信の手続きから"),
+    ),
+    Rule(
+        key="background_jobs",
+        label=_("職員が取り込んだファイル（実態調査・進捗表）とその結果"),
+        action=DELETE,
+        due=_background_jobs,
+        period_setting="RETENTION_BACKGROUND_JOB_DAYS",
+        counted_from=_("取り込みから"),
     ),
 ]

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -9,13 +9,14 @@ from django.db.models.functions import Left, StrIndex
 from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from kyodo_portal import personal_data_log
+from kyodo_portal import outbox, personal_data_log
 from kyodo_portal.access import is_coordinator
 from kyodo_portal.admin_site import ChoiceListFilter
 from kyodo_portal.csv_export import streaming_csv_response
-from kyodo_portal.models import Department, PersonalDataAccess, User
+from kyodo_portal.models import Department, OutgoingMail, PersonalDataAccess, User
 
 
 @admin.register(User)
@@ -178,3 +179,77 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
         )
         stamp = timezone.localdate().strftime("%Y%m%d")
         return streaming_csv_response(header, rows, filename=f"personal-data-access-{stamp}.csv")
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """Every mail the portal sent or tries to send (kyodo_portal/outbox.py). 県民協働課 finds the
+    ones that failed after the last try (状態: 送信失敗) and sends them again."""
+
+    list_display = ["created_at", "to", "subject", "status", "attempts", "next_attempt_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["resend"]
+    fields = [
+        "to",
+        "subject",
+        "body_display",
+        "template",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return is_coordinator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_coordinator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # purge_personal_data removes mail after its retention period
+
+    def has_resend_permission(self, request):
+        return is_coordinator(request.user)
+
+    @admin.display(description=_("本文"))
+    def body_display(self, mail):
+        if mail.holds_secret_link:
+            return gettext(
+                "（ログインやアドレスの確認に使う一度だけのリンクを含むため、表示しません）"
+            )
+        return mail.body
+
+    @admin.action(description=_("選んだ送信失敗のメールをもう一度送る"), permissions=["resend"])
+    def resend(self, request, queryset):
+        count = outbox.resend(queryset)
+        skipped = queryset.count() - count
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d 通を送り直します。",
+                    "%(count)d 通を送り直します。",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                gettext("送信失敗でない %(count)d 通はそのままです。") % {"count": skipped},
+                messages.WARNING,
+            )

@@ -11,7 +11,16 @@ class KyodoPortalConfig(AppConfig):
         from kyodo_portal import page_cache
 
         page_cache.watch_app(
-            self, internal=["User", "PublicDataVersion", "AccountSession", "PersonalDataAccess"]
+            self,
+            internal=[
+                "User",
+                "PublicDataVersion",
+                "AccountSession",
+                "PersonalDataAccess",
+                "OutgoingMail",
+                "BackgroundJob",
+                "TaskWorker",
+            ],
         )
 
         # Django 6.1's empty choice reads "- Select an option -" and has no Japanese yet.

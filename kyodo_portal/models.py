@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -360,3 +362,149 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"
+
+
+class OutgoingMailQuerySet(models.QuerySet):
+    def due(self, now):
+        """Waiting mail whose next try is due."""
+        return self.filter(status=OutgoingMail.Status.PENDING, next_attempt_at__lte=now)
+
+    def stuck(self, before):
+        """Mail claimed by a sender that never reported back (its process died)."""
+        return self.filter(status=OutgoingMail.Status.SENDING, claimed_at__lt=before)
+
+
+class OutgoingMail(models.Model):
+    """A mail the portal sends (kyodo_portal/outbox.py): recorded in the transaction of the action
+    that causes it, sent by a task once that transaction commits, tried again with growing pauses
+    when the mail server refuses, and after the last try left 送信失敗 for 県民協働課 to resend."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("送信待ち")
+        SENDING = "sending", _("送信中")
+        SENT = "sent", _("送信済み")
+        FAILED = "failed", _("送信失敗")
+
+    to = models.EmailField(_("宛先"), max_length=254)
+    subject = models.CharField(_("件名"), max_length=300)
+    body = models.TextField(_("本文"))
+    template = models.CharField(_("種類"), max_length=100, blank=True, db_index=True)
+    # What the mail is about, for the app that sent it (a CSO's reminder: "cso:<id>:<date>").
+    reference = models.CharField(_("対象"), max_length=100, blank=True, db_index=True)
+    # The body holds a link that signs someone in or changes their account: not shown in the
+    # admin, and blanked once sent.
+    holds_secret_link = models.BooleanField(_("本文にログイン用のリンク"), default=False)
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("試行回数"), default=0)
+    last_error = models.TextField(_("最後のエラー"), blank=True)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(_("次の試行"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("送信を始めた日時"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("最後の試行"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("送信日時"), null=True, blank=True)
+
+    objects = OutgoingMailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("送信メール")
+        verbose_name_plural = _("送信メール")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outgoingmail_due_idx")]
+
+    def __str__(self):
+        return f"{self.to} {self.subject}"
+
+
+class BackgroundJob(models.Model):
+    """Long work a person started from a page (an import, an export), run by a task; the page
+    shows its progress and then its result (kyodo_portal/jobs.py)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("順番待ち")
+        RUNNING = "running", _("実行中")
+        SUCCEEDED = "succeeded", _("完了")
+        FAILED = "failed", _("失敗")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("種類"), max_length=50, db_index=True)
+    created_by = models.ForeignKey(
+        "kyodo_portal.User",
+        verbose_name=_("開始した人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(
+        _("状態"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    # The uploaded file, until the job has read it (cleared when it finishes).
+    input_name = models.CharField(_("ファイル名"), max_length=255, blank=True)
+    input_data = models.BinaryField(_("ファイル"), null=True, blank=True)
+    options = models.JSONField(_("指定"), default=dict, blank=True)
+    stage = models.CharField(_("段階"), max_length=100, blank=True)
+    done = models.PositiveIntegerField(_("処理済み"), default=0)
+    total = models.PositiveIntegerField(_("全体"), default=0)
+    result = models.JSONField(_("結果"), null=True, blank=True)
+    error = models.TextField(_("エラー"), blank=True)
+    task_result_id = models.CharField(_("タスク"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("開始日時"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("バックグラウンドの処理")
+        verbose_name_plural = _("バックグラウンドの処理")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if self.is_finished:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+
+class TaskWorker(models.Model):
+    """A running `manage.py db_worker` process, as it last said it was alive
+    (kyodo_portal/workers.py): a task it left running when it went silent is queued again."""
+
+    worker_id = models.CharField(_("ワーカー"), max_length=64, primary_key=True)
+    host = models.CharField(_("ホスト"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("プロセス番号"), null=True, blank=True)
+    started_at = models.DateTimeField(_("起動日時"), default=timezone.now)
+    seen_at = models.DateTimeField(_("最後の応答"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("タスクのワーカー")
+        verbose_name_plural = _("タスクのワーカー")
+
+    def __str__(self):
+        return f"{self.host}:{self.pid} ({self.worker_id})"
+
+
+class PublishedFile(models.Model):
+    """A file written once to storage and served as it is (the nightly open data,
+    kyodo_portal/published_files.py): where it is, its ETag and when it was written."""
+
+    name = models.CharField(_("名前"), max_length=100, unique=True)
+    storage_name = models.CharField(_("保存先"), max_length=255)
+    etag = models.CharField(_("ETag"), max_length=80)
+    size = models.PositiveBigIntegerField(_("大きさ"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    written_at = models.DateTimeField(_("作成日時"))
+
+    class Meta:
+        verbose_name = _("公開ファイル")
+        verbose_name_plural = _("公開ファイル")
+
+    def __str__(self):
+        return self.name

@@ -1,9 +1,14 @@
-"""Email notifications, sent only once the transaction that caused them has committed."""
+"""Email notifications, recorded with the action and sent only once its transaction has
+committed (kyodo_portal/outbox.py: retried, and visible to 県民協働課 when they fail)."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
+
+from kyodo_portal import outbox
+
+# Context that puts a link into the mail which confirms an address, sets a password or cancels
+# a registration: such a mail's body is not shown in the admin and is blanked once sent.
+SECRET_LINK_CONTEXT = frozenset({"confirm_url", "cancel_url", "token"})
 
 
 def render_email(template, context):
@@ -17,19 +22,21 @@ def render_email(template, context):
     return f"[{settings.SITE_NAME}] {subject.strip()}", body.strip() + "\n"
 
 
-def notify_after_commit(*, to, template, context):
+def notify_after_commit(*, to, template, context, reference=""):
     """Send the email after the current transaction commits; nothing is sent if it rolls back.
 
     ``to`` is a list of addresses; empty entries and duplicates are dropped, and each
     recipient gets their own message so that addresses are not disclosed to each other.
+    ``reference`` names what the mail is about for a ``outbox.when_sent`` callback.
     """
-    recipients = list(dict.fromkeys(address for address in to if address))
-    if not recipients:
-        return
+    if not any(to):
+        return []
     subject, body = render_email(template, context)
-
-    def send():
-        for address in recipients:
-            EmailMessage(subject, body, to=[address]).send()
-
-    transaction.on_commit(send)
+    return outbox.record(
+        to=to,
+        subject=subject,
+        body=body,
+        template=template,
+        reference=reference,
+        holds_secret_link=bool(SECRET_LINK_CONTEXT & context.keys()),
+    )

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",  # the database queue of background tasks (TASKS_BACKEND=database)
+    "crontask",  # the scheduler of daily jobs (`manage.py crontask`)
 ]
 
 MIDDLEWARE = [
@@ -284,6 +286,32 @@ SITE_NAME = "協働ポータル"
 # The address people use to reach the portal, for the links in emails (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
+# --- Background tasks, mail and the scheduler (issue 17; README「ワーカーとスケジューラー」) ----
+# Tasks (django.tasks) run in the process that enqueues them unless TASKS_BACKEND=database: then
+# they wait in the database for `manage.py db_worker` (django-tasks-db), on any host.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "immediate").strip() or "immediate"
+if _tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"環境変数 TASKS_BACKEND は immediate か database にしてください (いまの値: {_tasks_backend!r})。"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[_tasks_backend]}}
+# A worker (kyodo_portal/workers.py) says it is alive this often; a task still running on a
+# worker silent for three times as long is queued again (at most TASK_MAX_PICKUPS runs in all).
+TASK_WORKER_HEARTBEAT_SECONDS = env_int("TASK_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+TASK_MAX_PICKUPS = env_int("TASK_MAX_PICKUPS", 3, minimum=1)
+# Finished task results are kept this many days (the daily prune_task_results job).
+TASK_RESULT_DAYS = env_int("TASK_RESULT_DAYS", 14, minimum=1)
+# Every mail is recorded (kyodo_portal/outbox.py) and sent by a task; a failed try is repeated
+# after MAIL_RETRY_SECONDS, then 4 times as long each time, up to MAIL_MAX_ATTEMPTS tries.
+MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6, minimum=1)
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60, minimum=1)
+# The open-data files (kyodo_portal/published_files.py) live in this storage of STORAGES.
+PUBLISHED_FILES_STORAGE = os.environ.get("PUBLISHED_FILES_STORAGE", "default")
+
 # --- Security (issue 9; README「設定」) --------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -398,6 +426,8 @@ RETENTION_UNVERIFIED_ACCOUNT_DAYS = env_int("RETENTION_UNVERIFIED_ACCOUNT_DAYS",
 RETENTION_LOGIN_LOG_DAYS = env_int("RETENTION_LOGIN_LOG_DAYS", 180, minimum=1)
 RETENTION_EVENT_PARTICIPANT_DAYS = env_int("RETENTION_EVENT_PARTICIPANT_DAYS", 365, minimum=1)
 RETENTION_STAFF_ACCESS_LOG_DAYS = env_int("RETENTION_STAFF_ACCESS_LOG_DAYS", 5 * 365, minimum=1)
+RETENTION_OUTGOING_MAIL_DAYS = env_int("RETENTION_OUTGOING_MAIL_DAYS", 90, minimum=1)
+RETENTION_BACKGROUND_JOB_DAYS = env_int("RETENTION_BACKGROUND_JOB_DAYS", 30, minimum=1)
 
 # Uploads (kyodo_portal/uploads.py): confidential attachments live outside MEDIA_ROOT and are
 # only handed out by permission-checked download views; UPLOAD_MAX_BYTES limits each file.
