@@ -25,3 +25,9 @@ class CsoRegistryConfig(AppConfig):
         from cso_registry import personal_data
 
         personal_data.register()
+
+        # A verification reminder counts once it has really gone out (kyodo_portal/outbox.py).
+        from cso_registry import services
+        from kyodo_portal import outbox
+
+        outbox.when_sent(services.REMINDER_TEMPLATE, services.cso_reminder_sent)

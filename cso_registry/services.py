@@ -21,6 +21,7 @@ from cso_registry.models import (
 )
 from kyodo_portal.access import is_coordinator, is_verified_staff
 from kyodo_portal.errors import DomainError, EditConflict
+from kyodo_portal.models import OutgoingMail
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import coordinator_addresses
 from kyodo_portal.roles import Role
@@ -397,11 +398,22 @@ def cso_confirm(*, cso, by):
     return cso
 
 
+REMINDER_TEMPLATE = "cso_verification_reminder"
+
+
+def _reminder_reference(cso, due, today):
+    return f"cso:{cso.pk}:{due.isoformat() if due else '-'}:{today.isoformat()}"
+
+
 def cso_remind_verification(*, cso, today):
     """Ask the 管理者 to confirm a profile that shows 要更新; once per overdue period.
 
-    Returns True when a reminder went out; False when it was already sent for this period or
-    the CSO has no 管理者 to send it to (staff then follow up by phone).
+    The mail is queued (kyodo_portal/outbox.py); the CSO counts as reminded, with its history
+    entry, only once a reminder has really gone out (``cso_reminder_sent``). Until then a later
+    run does not queue another while one waits for its next try, and queues a new one when
+    the last ended 送信失敗. Returns True when a reminder was queued; False when one was
+    already sent or is waiting for this period, or the CSO has no 管理者 to send it to (staff
+    then follow up by phone).
     """
     with transaction.atomic():
         cso = CSO.objects.select_for_update().get(pk=cso.pk)
@@ -413,18 +425,55 @@ def cso_remind_verification(*, cso, today):
         )
         if already:
             return False
+        period = _reminder_reference(cso, due, today).rpartition(":")[0] + ":"
+        waiting = OutgoingMail.objects.filter(
+            template=REMINDER_TEMPLATE,
+            reference__startswith=period,
+            status__in=[OutgoingMail.Status.PENDING, OutgoingMail.Status.SENDING],
+        )
+        if waiting.exists():
+            return False
         recipients = _admin_emails(cso)
         if not recipients:
             return False
+        notify_after_commit(
+            to=recipients,
+            template=REMINDER_TEMPLATE,
+            context={"cso": cso, "next_due": one_year_after(today)},
+            reference=_reminder_reference(cso, due, today),
+        )
+    return True
+
+
+def cso_reminder_sent(mail):
+    """A verification reminder went out (an ``outbox.when_sent`` callback): the CSO is reminded
+    on the day the reminder was queued for, once per period, with its history entry."""
+    _kind, pk, _due, queued_on = mail.reference.split(":")
+    with transaction.atomic():
+        cso = CSO.objects.select_for_update().filter(pk=pk).first()
+        if cso is None:
+            return
+        today = datetime.date.fromisoformat(queued_on)
+        due = cso.verification_due_on()
+        if cso.verification_reminded_on is not None and (
+            due is None or cso.verification_reminded_on >= due
+        ):
+            return
         cso.verification_reminded_on = today
         cso.save(update_fields=["verification_reminded_on"])
         _record(cso=cso, by=None, action=CSOHistoryEntry.Action.REMINDED)
-        notify_after_commit(
-            to=recipients,
-            template="cso_verification_reminder",
-            context={"cso": cso, "next_due": one_year_after(today)},
-        )
-    return True
+
+
+def remind_due_verifications(today):
+    """Queue the reminder of every CSO that shows 要更新 (the daily job and
+    ``manage.py remind_cso_verification``): (how many were queued, the CSOs without a 管理者)."""
+    queued, without_admin = 0, []
+    for cso in CSO.objects.needing_update(today).order_by("pk").iterator():
+        if cso_remind_verification(cso=cso, today=today):
+            queued += 1
+        elif not cso.admins().exists():
+            without_admin.append(cso)
+    return queued, without_admin
 
 
 def membership_request(*, cso, user):

@@ -3,14 +3,15 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from cso_registry.models import CSO
-from cso_registry.services import cso_remind_verification
+from cso_registry.services import remind_due_verifications
 
 
 class Command(BaseCommand):
     help = (
         "最終確認から1年を過ぎた公開中の団体（要更新）の管理者に、内容の確認をお願いする"
-        "メールを送ります。同じ期間には一度しか送りません（毎日実行してかまいません）。"
+        "メールを送ります。同じ期間には一度しか送りません（毎日実行してかまいません。"
+        "スケジューラーが毎朝実行します）。送れなかったメールは後で送り直し、送れた団体だけを"
+        "「確認のお願い済み」にします。"
     )
 
     def add_arguments(self, parser):
@@ -20,13 +21,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, today=None, **options):
         today = today or timezone.localdate()
-        sent, without_admin = 0, []
-        for cso in CSO.objects.needing_update(today).order_by("pk").iterator():
-            if cso_remind_verification(cso=cso, today=today):
-                sent += 1
-            elif not cso.admins().exists():
-                without_admin.append(cso)
-        self.stdout.write(self.style.SUCCESS(f"確認のお願いを {sent} 団体に送りました。"))
+        queued, without_admin = remind_due_verifications(today)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"確認のお願いを {queued} 団体に送ります"
+                "（送信の結果は管理画面の「送信メール」で確かめられます）。"
+            )
+        )
         if without_admin:
             self.stdout.write(
                 self.style.WARNING(
