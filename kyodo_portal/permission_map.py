@@ -97,6 +97,9 @@ PERMISSION_MAP = {
     # kyodo_portal
     "home": public(),
     "healthz": public(note="監視用。データベースの応答だけを返します"),
+    "readyz": public(
+        note="監視用。データベース・キャッシュ・ファイルの置き場・マイグレーションの状態（ok か error）だけを返します"
+    ),
     "login": public(GET_POST),
     "logout": public(POST, ok={"POST": {200, 302}}),
     "two_factor:verify": Rule(

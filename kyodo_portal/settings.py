@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request carries its id (kyodo_portal/request_id.py).
+    "kyodo_portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Headers on every answer, the 400 page of RefuseNulMiddleware included.
@@ -382,10 +384,34 @@ if not DEBUG:
         if not SECURE_SSL_REDIRECT:
             SILENCED_SYSTEM_CHECKS.append("security.W008")
 
+# Plain lines by default (`make run`); LOG_FORMAT=json writes one JSON object a line (time, level,
+# logger, message and the request id of kyodo_portal/request_id.py) for a log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip() or "plain"
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(
+        f"環境変数 LOG_FORMAT は plain か json にしてください (いまの値: {LOG_FORMAT!r})。"
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "kyodo_portal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -396,6 +422,27 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# Server errors (500) with DEBUG off: a mail to each of ADMINS (comma-separated addresses;
+# Django's mail_admins, sent from SERVER_EMAIL), and/or a report to SENTRY_DSN, a service that
+# speaks Sentry's protocol (Sentry, or GlitchTip run by the prefecture), with the request id
+# and without personal data (no cookies, user, IP address nor request body).
+ADMINS = env_list("ADMINS")
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from kyodo_portal.request_id import tag_error_report
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        before_send=tag_error_report,
+        traces_sample_rate=0,
+    )
 
 # Limits on what anonymous and new people can make the portal do: send mail, create records
 # (kyodo_portal/throttle.py). Per client address ("…:ip") and per target mail address ("…:email").

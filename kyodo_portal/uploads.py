@@ -193,6 +193,12 @@ class PrivateFileStorage(FileSystemStorage):
     def location(self):
         return os.path.abspath(self.base_location)
 
+    def check_reachable(self):
+        """Raise unless files can be written here (for /readyz)."""
+        os.makedirs(self.location, exist_ok=True)
+        if not os.access(self.location, os.W_OK | os.X_OK):
+            raise PermissionError(f"{self.location} に書き込めません。")
+
     def url(self, name):
         raise ValueError(
             "非公開のファイルには URL がありません。ダウンロード用のビューを使います。"

@@ -14,6 +14,7 @@ admin.site.index_title = "県職員の業務"
 urlpatterns = [
     path("", cache_public_page(home), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", account_views.LogoutView.as_view(), name="logout"),
     path("", include("accounts.urls")),

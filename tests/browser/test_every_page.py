@@ -41,6 +41,7 @@ NARROW = {"width": 320, "height": 800}
 # spreadsheets, calendars, monitors) or hand out a file.
 NOT_HTML = {
     "healthz": "JSON（監視用）",
+    "readyz": "JSON（監視用）",
     "accounts:data_json": "JSON（本人のデータのダウンロード）",
     "cso_registry:export_csv": "CSV",
     "cso_registry:export_json": "JSON",

@@ -71,3 +71,18 @@ def test_a_bucket_moves_both_storages_to_object_storage(load):
     assert private["OPTIONS"]["addressing_style"] == "path"
     assert private["OPTIONS"]["default_acl"] is None
     assert settings.S3_PRESIGNED_DOWNLOADS is True
+
+
+def test_logs_are_plain_lines_unless_json_is_asked_for(load):
+    assert load().LOGGING["handlers"]["console"]["formatter"] == "plain"
+    assert load(LOG_FORMAT="json").LOGGING["handlers"]["console"]["formatter"] == "json"
+    with pytest.raises(ImproperlyConfigured, match="LOG_FORMAT"):
+        load(LOG_FORMAT="xml")
+
+
+def test_admins_get_error_mails_when_named(load):
+    assert load().ADMINS == []
+    assert load(ADMINS="ops@kyodo.example.jp, kyodo-ka@pref.example.jp").ADMINS == [
+        "ops@kyodo.example.jp",
+        "kyodo-ka@pref.example.jp",
+    ]
