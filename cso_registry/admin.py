@@ -4,7 +4,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,10 +23,11 @@ from cso_registry.models import (
     SurveyAnswer,
     one_year_before,
 )
-from cso_registry.survey_import import COLUMN_HELP, import_survey
+from cso_registry.survey_import import COLUMN_HELP
+from cso_registry.tasks import SURVEY_IMPORT, import_survey_job
+from kyodo_portal import jobs
 from kyodo_portal.access import is_coordinator
 from kyodo_portal.admin_site import ChoiceListFilter, HistoryInline
-from kyodo_portal.spreadsheets import SpreadsheetFileError
 
 
 @admin.register(Municipality)
@@ -258,6 +259,16 @@ class CSOAdmin(admin.ModelAdmin):
                 name="{}_{}_import".format(*info),
             ),
             path(
+                "import/<uuid:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="{}_{}_import_job".format(*info),
+            ),
+            path(
+                "import/<uuid:job_id>/status/",
+                self.admin_site.admin_view(self.import_job_status),
+                name="{}_{}_import_job_status".format(*info),
+            ),
+            path(
                 "<int:pk>/status/<str:target>/",
                 self.admin_site.admin_view(self.status_view),
                 name="{}_{}_status".format(*info),
@@ -354,25 +365,24 @@ class CSOAdmin(admin.ModelAdmin):
     def has_import_permission(self, request):
         return is_coordinator(request.user)
 
-    def import_view(self, request):
+    def import_view(self, request, job=None):
+        """Upload the file; the import runs as a task (kyodo_portal/jobs.py) and this page,
+        at the job's address, shows its progress and then its result."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = SurveyImportForm(request.POST or None, request.FILES or None)
-        result = None
-        file_error = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                result = import_survey(
-                    upload.read(),
-                    upload.name,
-                    by=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-            except SpreadsheetFileError as error:
-                file_error = str(error)
-            except ValidationError as error:
-                file_error = " ".join(error.messages)
+            job = jobs.start(
+                kind=SURVEY_IMPORT,
+                task=import_survey_job,
+                by=request.user,
+                data=upload.read(),
+                name=upload.name,
+                options={"dry_run": form.cleaned_data["dry_run"]},
+            )
+            return HttpResponseRedirect(reverse("admin:cso_registry_cso_import_job", args=[job.pk]))
+        result = job.result if job is not None and job.is_finished else None
         return TemplateResponse(
             request,
             "admin/cso_registry/cso/import.html",
@@ -381,11 +391,35 @@ class CSOAdmin(admin.ModelAdmin):
                 "opts": self.opts,
                 "title": gettext("実態調査の取り込み"),
                 "form": form,
+                "job": job,
+                "job_status": jobs.status(job) if job is not None else None,
+                "status_url": (
+                    reverse("admin:cso_registry_cso_import_job_status", args=[job.pk])
+                    if job is not None
+                    else ""
+                ),
                 "result": result,
-                "file_error": file_error,
+                "file_error": (result or {}).get("file_error"),
                 "column_help": COLUMN_HELP,
             },
         )
+
+    def _import_job(self, request, job_id):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = jobs.for_person(request, job_id, SURVEY_IMPORT)
+        if job is None:
+            raise Http404
+        return job
+
+    def import_job_view(self, request, job_id):
+        job = self._import_job(request, job_id)
+        if request.method == "POST":
+            return self.import_view(request)
+        return self.import_view(request, job=job)
+
+    def import_job_status(self, request, job_id):
+        return JsonResponse(jobs.status(self._import_job(request, job_id)))
 
 
 @admin.register(Membership)

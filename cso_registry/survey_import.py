@@ -293,9 +293,10 @@ class SurveyImport:
         return PlannedRow(number, cso, form.cleaned_data, fiscal_year, survey)
 
     def check(self, progress=None):
-        """Check every row; returns (plans, errors)."""
+        """Check every row; returns (plans, errors). ``progress(items, label)``, if given,
+        wraps each loop to tell someone how far it is (a progress bar, a job's page)."""
         plans, errors, seen = [], [], {}
-        rows = progress(self.rows) if progress else self.rows
+        rows = progress(self.rows, _("確認中")) if progress else self.rows
         for number, row in rows:
             outcome = self._check_row(number, row, seen)
             (errors if isinstance(outcome, RowError) else plans).append(outcome)
@@ -311,7 +312,7 @@ class SurveyImport:
         comment = _("実態調査の取り込み: %(source)s") % {"source": self.source_name}
         action = CSOHistoryEntry.Action.IMPORTED
         with transaction.atomic():
-            for plan in plans:
+            for plan in progress(plans, _("書き込み中")) if progress else plans:
                 changed = False
                 if plan.cso is None:
                     cso = services.cso_register(

@@ -217,38 +217,132 @@ def test_nobody_deletes_a_cso_in_the_admin(client, coordinator, cso):
     assert CSO.objects.filter(pk=cso.pk).exists()
 
 
-@pytest.mark.django_db
-def test_the_admin_import_checks_then_imports(client, coordinator):
-    client.force_login(coordinator)
-    url = reverse("admin:cso_registry_cso_import")
+def post_import(client, capture, data):
+    """Upload in the admin: the import runs as a task after commit (in the process here), and
+    the page it redirects to shows the result."""
+    with capture(execute=True):
+        response = client.post(reverse("admin:cso_registry_cso_import"), data)
+    assert response.status_code == 302
+    return client.get(response["Location"])
 
-    dry = client.post(
-        url,
+
+@pytest.mark.django_db
+def test_the_admin_import_checks_then_imports(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+
+    dry = post_import(
+        client,
+        django_capture_on_commit_callbacks,
         {"file": SimpleUploadedFile("survey.csv", csv_bytes(good_rows(3))), "dry_run": "on"},
     )
-    assert dry.context_data["result"].created == 3
+    assert dry.context_data["result"]["created"] == 3
+    assert "確認しました" in dry.text
     assert not CSO.objects.exists()
 
-    done = client.post(url, {"file": SimpleUploadedFile("survey.csv", csv_bytes(good_rows(3)))})
-    assert done.context_data["result"].created == 3
+    done = post_import(
+        client,
+        django_capture_on_commit_callbacks,
+        {"file": SimpleUploadedFile("survey.csv", csv_bytes(good_rows(3)))},
+    )
+    assert done.context_data["result"]["created"] == 3
+    assert "取り込みました" in done.text
     assert CSO.objects.count() == 3
     assert set(CSO.objects.first().history.values_list("by", flat=True)) == {coordinator.pk}
+    job = done.context_data["job"]
+    assert job.input_data is None  # the file is not kept once read
 
 
 @pytest.mark.django_db
-def test_the_admin_import_lists_bad_rows_and_imports_nothing(client, coordinator):
+def test_the_admin_import_lists_bad_rows_and_imports_nothing(
+    client, coordinator, django_capture_on_commit_callbacks
+):
     rows = good_rows(10)
     rows[4] = rows[4].replace("令和8年度", "いつか")
     client.force_login(coordinator)
 
-    response = client.post(
-        reverse("admin:cso_registry_cso_import"),
+    response = post_import(
+        client,
+        django_capture_on_commit_callbacks,
         {"file": SimpleUploadedFile("survey.csv", csv_bytes(rows))},
     )
 
     html = response.content.decode()
     assert "6行目" in html and "何も取り込んでいません" in html
     assert not CSO.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_survey_file_that_cannot_be_read_is_named_on_the_job_page(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+
+    response = post_import(
+        client,
+        django_capture_on_commit_callbacks,
+        {"file": SimpleUploadedFile("survey.csv", "名前,年\n".encode())},
+    )
+
+    assert response.context_data["result"]["file_error"]
+    assert response.context_data["file_error"] in response.text
+    assert not CSO.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_import_shows_its_progress_until_done_and_only_to_who_started_it(
+    client, coordinator, django_user_model
+):
+    from kyodo_portal import jobs
+    from kyodo_portal.models import BackgroundJob
+
+    client.force_login(coordinator)
+    client.post(  # no commit: the task has not run yet
+        reverse("admin:cso_registry_cso_import"),
+        {"file": SimpleUploadedFile("survey.csv", csv_bytes(good_rows(3)))},
+    )
+    job = BackgroundJob.objects.get()
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        status=BackgroundJob.Status.RUNNING, stage="確認中", done=1, total=3
+    )
+    page = client.get(reverse("admin:cso_registry_cso_import_job", args=[job.pk]))
+    assert page.status_code == 200
+    assert 'id="background-job-progress"' in page.text and 'value="33"' in page.text
+    assert "background_job.js" in page.text
+    status = client.get(reverse("admin:cso_registry_cso_import_job_status", args=[job.pk]))
+    assert status.json() == {
+        "status": "running",
+        "status_label": "実行中",
+        "stage": "確認中",
+        "done": 1,
+        "total": 3,
+        "percent": 33,
+        "finished": False,
+    }
+
+    jobs.run(
+        job.pk,
+        lambda job, progress: {
+            "total": 3,
+            "created": 3,
+            "updated": 0,
+            "unchanged": 0,
+            "errors": [],
+            "warnings": [],
+            "dry_run": False,
+        },
+    )
+    done = client.get(reverse("admin:cso_registry_cso_import_job_status", args=[job.pk]))
+    assert done.json()["finished"] is True
+
+    other = django_user_model.objects.create_user(
+        email="other@example.jp", password="x", is_staff=True, is_superuser=True
+    )
+    client.force_login(other)
+    assert (
+        client.get(reverse("admin:cso_registry_cso_import_job", args=[job.pk])).status_code == 404
+    )
 
 
 @pytest.mark.django_db

@@ -37,9 +37,9 @@ class Command(BaseCommand):
                 raise CommandError(f"県職員のアカウントが見つかりません: {by}")
             trust_command_line_user(actor)
 
-        def progress(rows):
+        def progress(rows, label):
             return tqdm(
-                rows, desc="確認中", unit="行", file=self.stderr, disable=no_progress or None
+                rows, desc=str(label), unit="行", file=self.stderr, disable=no_progress or None
             )
 
         try:
