@@ -10,7 +10,7 @@ read-only afterwards. Every step goes through proposals/agreements/services.py.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cso_registry.display import cso_names_with_state, cso_states
 from cso_registry.models import CSO
+from kyodo_portal import jobs
 from kyodo_portal.admin_site import (
     HistoryInline,
     ScopedObjectMixin,
@@ -28,7 +29,6 @@ from kyodo_portal.admin_site import (
 )
 from kyodo_portal.errors import refuse
 from kyodo_portal.request_input import object_id
-from kyodo_portal.spreadsheets import SpreadsheetFileError
 from kyodo_portal.wareki import fiscal_year_label
 from proposals.agreements import services
 from proposals.agreements import sheet as progress_sheet
@@ -39,6 +39,7 @@ from proposals.agreements.forms import (
     StepForm,
     VersionAdminForm,
 )
+from proposals.agreements.tasks import PROGRESS_SHEET_IMPORT, import_progress_sheet_job
 from proposals.agreements.views import render_document
 from proposals.forms import attachment_field
 from proposals.models import (
@@ -430,6 +431,16 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 name="proposals_agreement_progress_sheet",
             ),
             path(
+                "progress-sheet/<uuid:job_id>/",
+                self.admin_site.admin_view(self.progress_sheet_job_view),
+                name="proposals_agreement_progress_sheet_job",
+            ),
+            path(
+                "progress-sheet/<uuid:job_id>/status/",
+                self.admin_site.admin_view(self.progress_sheet_job_status),
+                name="proposals_agreement_progress_sheet_job_status",
+            ),
+            path(
                 "progress-sheet/download.<str:kind>",
                 self.admin_site.admin_view(self.progress_sheet_download),
                 name="proposals_agreement_progress_sheet_download",
@@ -521,27 +532,26 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="progress-{stamp}.{kind}"'
         return response
 
-    def progress_sheet_view(self, request):
-        """Download the sheet of the user's agreements at 実施中; upload it filled in."""
+    def progress_sheet_view(self, request, job=None):
+        """Download the sheet of the user's agreements at 実施中; upload it filled in. The
+        import runs as a task (kyodo_portal/jobs.py); this page, at the job's address, shows
+        its progress and then its result."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         form = ProgressSheetUploadForm(request.POST or None, request.FILES or None)
-        result = file_error = None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            try:
-                result = progress_sheet.import_sheet(upload.read(), upload.name, by=request.user)
-            except SpreadsheetFileError as error:
-                file_error = str(error)
-            else:
-                if result.applied:
-                    self.message_user(
-                        request,
-                        gettext("%(count)s 件の進捗を登録しました。")
-                        % {"count": len(result.planned)},
-                        messages.SUCCESS,
-                    )
-                    return HttpResponseRedirect(reverse("admin:proposals_agreement_progress_sheet"))
+            job = jobs.start(
+                kind=PROGRESS_SHEET_IMPORT,
+                task=import_progress_sheet_job,
+                by=request.user,
+                data=upload.read(),
+                name=upload.name,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:proposals_agreement_progress_sheet_job", args=[job.pk])
+            )
+        result = job.result if job is not None and job.is_finished else None
         return TemplateResponse(
             request,
             "admin/proposals/agreement/progress_sheet.html",
@@ -550,12 +560,36 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 "opts": self.opts,
                 "title": gettext("進捗表で一括報告する"),
                 "form": form,
+                "job": job,
+                "job_status": jobs.status(job) if job is not None else None,
+                "status_url": (
+                    reverse("admin:proposals_agreement_progress_sheet_job_status", args=[job.pk])
+                    if job is not None
+                    else ""
+                ),
                 "result": result,
-                "file_error": file_error,
+                "file_error": (result or {}).get("file_error"),
                 "count": progress_sheet.sheet_agreements(request.user).count(),
                 "column_help": progress_sheet.COLUMN_HELP,
             },
         )
+
+    def _progress_sheet_job(self, request, job_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = jobs.for_person(request, job_id, PROGRESS_SHEET_IMPORT)
+        if job is None:
+            raise Http404
+        return job
+
+    def progress_sheet_job_view(self, request, job_id):
+        job = self._progress_sheet_job(request, job_id)
+        if request.method == "POST":
+            return self.progress_sheet_view(request)
+        return self.progress_sheet_view(request, job=job)
+
+    def progress_sheet_job_status(self, request, job_id):
+        return JsonResponse(jobs.status(self._progress_sheet_job(request, job_id)))
 
 
 # --- a version: the draft text, parties and role table ------------------------------------------

@@ -166,13 +166,14 @@ def _parse_percent(text):
     return value if 0 <= value <= 100 else None
 
 
-def plan(rows, user):
-    """Check every row; nothing is written."""
+def plan(rows, user, progress=None):
+    """Check every row; nothing is written. ``progress(items, label)`` wraps the loop to tell
+    someone how far it is."""
     result = SheetResult()
     allowed = {a.pk: a for a in Agreement.objects.for_staff(user).select_related("department")}
     seen = {}
     today = timezone.localdate()
-    for number, row in rows:
+    for number, row in progress(rows, _("確認中")) if progress else rows:
         if not any(row.get(column, "") for column in INPUT_COLUMNS):
             result.skipped += 1
             continue
@@ -234,14 +235,15 @@ def plan(rows, user):
     return result
 
 
-def import_sheet(data, filename, *, by):
+def import_sheet(data, filename, *, by, progress=None):
     """Check the whole file, then record every report in one transaction, or none."""
-    result = plan(read_sheet(data, filename), by)
+    result = plan(read_sheet(data, filename), by, progress=progress)
     if result.errors or not result.planned:
         return result
     try:
         with transaction.atomic():
-            for item in result.planned:
+            planned = result.planned
+            for item in progress(planned, _("書き込み中")) if progress else planned:
                 try:
                     services.progress_report(agreement=item.agreement, by=by, **item.values)
                 except services.DomainError as error:

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -50,11 +51,16 @@ def fill(row, header, **values):
 
 
 def upload(client, content, name):
-    return client.post(
-        reverse("admin:proposals_agreement_progress_sheet"),
-        {"file": SimpleUploadedFile(name, content)},
-        follow=True,
-    )
+    """Upload the sheet: the import runs as a task after commit (in the process here) and the
+    job's page shows the result."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("admin:proposals_agreement_progress_sheet"),
+            {"file": SimpleUploadedFile(name, content)},
+        )
+    if response.status_code != 302:
+        return response  # the form refused the file
+    return client.get(response["Location"])
 
 
 def test_csv_round_trip_records_every_filled_row(client, running, promoter):
