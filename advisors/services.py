@@ -19,7 +19,7 @@ from kyodo_portal.access import is_coordinator
 from kyodo_portal.errors import DomainError
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import coordinator_addresses
-from kyodo_portal.steps import Rule, Step, Steps
+from kyodo_portal.steps import Rule, Step, Steps, state_refusal
 
 Status = AdvisorRequest.Status
 
@@ -201,12 +201,6 @@ def _coordinator(user, advisor_request):
     return is_coordinator(user)
 
 
-def _not_schedulable(advisor_request):
-    return _("「%(status)s」の申込には派遣を決められません。") % {
-        "status": advisor_request.get_status_display()
-    }
-
-
 # Each declared once: the guard of its service above, the admin's buttons, step URL and page,
 # and the change page's template read it.
 _AdvisorStep = partial(Step, keyword="advisor_request", who=_coordinator)
@@ -216,7 +210,7 @@ STAFF_STEPS = Steps(
         label=_lazy("アドバイザーを決めて訪問日時を設定する"),
         service=advisor_request_schedule,
         allowed_from=(Status.SUBMITTED, Status.SCHEDULED),  # again, to reschedule
-        refused=_not_schedulable,
+        refused=state_refusal(_lazy("「%(status)s」の申込には派遣を決められません。")),
         form=ScheduleForm,
     ),
     _AdvisorStep(

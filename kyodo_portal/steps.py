@@ -39,6 +39,17 @@ class Rule:
         return self.error(str(message))
 
 
+def state_refusal(message, **params):
+    """A refusal that names the object's state: ``message`` is formatted with ``status`` (the
+    label of the object's status) and ``params``, each a value or a function of the object."""
+
+    def refusal(obj):
+        values = {name: value(obj) if callable(value) else value for name, value in params.items()}
+        return str(message) % {"status": obj.get_status_display(), **values}
+
+    return refusal
+
+
 def check(rules, obj, by=None):
     """Raise the refusal of the first of ``rules`` that does not hold."""
     for rule in rules:

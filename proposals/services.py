@@ -18,7 +18,7 @@ from kyodo_portal.access import is_department_staff_account
 from kyodo_portal.errors import ActorNotAllowed, DomainError, EditConflict, TransitionNotAllowed
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import department_addresses
-from kyodo_portal.steps import Step, Steps
+from kyodo_portal.steps import Step, Steps, state_refusal
 from kyodo_portal.wareki import fiscal_year
 from proposals.access import can_handle_proposal, is_proposal_member
 from proposals.models import (
@@ -53,14 +53,9 @@ def _lock(proposal):
 
 def _status_refusal(action):
     """What the person is told when ``action`` is not possible from the proposal's state."""
-
-    def refusal(proposal):
-        return _("この提案は「%(status)s」のため、%(action)sできません。") % {
-            "status": proposal.get_status_display(),
-            "action": action,
-        }
-
-    return refusal
+    return state_refusal(
+        _lazy("この提案は「%(status)s」のため、%(action)sできません。"), action=action
+    )
 
 
 def _require_status(proposal, allowed, action):

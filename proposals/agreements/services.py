@@ -11,6 +11,7 @@ CSO confirms (or asks for changes); both sides report progress.
 """
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from kyodo_portal.access import is_department_staff, is_promoter
 from kyodo_portal.errors import ActorNotAllowed, DomainError, EditConflict, TransitionNotAllowed
 from kyodo_portal.notifications import notify_after_commit
 from kyodo_portal.recipients import department_addresses
-from kyodo_portal.steps import Rule, Step, Steps
+from kyodo_portal.steps import Rule, Step, Steps, state_refusal
 from kyodo_portal.wareki import fiscal_year
 from proposals.access import (
     admin_party,
@@ -78,27 +79,18 @@ def _require_staff(user, agreement):
 
 def _status_refusal(action):
     """What the person is told when ``action`` is not possible from the agreement's state."""
-
-    def refusal(agreement):
-        return _("この協定は「%(status)s」のため、%(action)sできません。") % {
-            "status": agreement.get_status_display(),
-            "action": action,
-        }
-
-    return refusal
+    return state_refusal(
+        _lazy("この協定は「%(status)s」のため、%(action)sできません。"), action=action
+    )
 
 
 def _version_status_refusal(action):
     """The same for a version of the 協定書."""
-
-    def refusal(version):
-        return _("協定書（第%(number)s版）は「%(status)s」のため、%(action)sできません。") % {
-            "number": version.number,
-            "status": version.get_status_display(),
-            "action": action,
-        }
-
-    return refusal
+    return state_refusal(
+        _lazy("協定書（第%(number)s版）は「%(status)s」のため、%(action)sできません。"),
+        action=action,
+        number=attrgetter("number"),
+    )
 
 
 def _require_status(agreement, allowed, action):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from advisors.models import AdvisorRequest
 from advisors.services import STAFF_STEPS
 from tests.outreach.factories import AdvisorFactory, AdvisorRequestFactory
-from tests.steps import service_accepts
+from tests.steps import accepted_steps
 
 pytestmark = pytest.mark.django_db
 S = AdvisorRequest.Status
@@ -44,13 +44,9 @@ def test_the_admin_offers_exactly_the_steps_the_services_take(client, coordinato
 
     page = client.get(reverse("admin:advisors_advisorrequest_change", args=[advisor_request.pk]))
     offered = {step.name for _url, step in page.context["steps"]}
-    accepted = {
-        step.name
-        for step in STAFF_STEPS.values()
-        if service_accepts(
-            lambda step=step: step.take(advisor_request, by=coordinator, **inputs(step.name))
-        )
-    }
+    accepted = accepted_steps(
+        STAFF_STEPS, advisor_request, by=coordinator, inputs=lambda step: inputs(step.name)
+    )
 
     assert offered == accepted
     for name in STAFF_STEPS:

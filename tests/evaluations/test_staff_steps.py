@@ -12,7 +12,7 @@ from evaluations.services import STAFF_STEPS
 from proposals.models import Agreement
 from tests.evaluations.conftest import FULL_PART, fill_and_submit, make_agreement
 from tests.factories import MembershipFactory
-from tests.steps import service_accepts
+from tests.steps import accepted_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -108,13 +108,9 @@ def test_the_admin_offers_exactly_the_steps_the_services_take(
 
     page = client.get(reverse("admin:evaluations_evaluation_change", args=[evaluation.pk]))
     offered = {step.name for _url, step in page.context["evaluation_steps"]}
-    accepted = {
-        step.name
-        for step in STAFF_STEPS.values()
-        if service_accepts(
-            lambda step=step: step.take(evaluation, by=user, **INPUTS.get(step.name, {}))
-        )
-    }
+    accepted = accepted_steps(
+        STAFF_STEPS, evaluation, by=user, inputs=lambda step: INPUTS.get(step.name, {})
+    )
 
     assert offered == accepted
     for name in STAFF_STEPS:

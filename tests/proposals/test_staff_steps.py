@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from proposals.models import Proposal
 from proposals.services import STAFF_STEPS
-from tests.steps import service_accepts
+from tests.steps import accepted_steps, service_accepts
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,9 @@ def test_the_admin_offers_exactly_the_steps_the_services_take(
     proposal = proposal_in(status)
     client.force_login(promoter)
 
-    accepted = {
-        step.name
-        for step in STAFF_STEPS.values()
-        if service_accepts(lambda step=step: step.take(proposal, by=promoter, comment="理由です。"))
-    }
+    accepted = accepted_steps(
+        STAFF_STEPS, proposal, by=promoter, inputs=lambda step: {"comment": "理由です。"}
+    )
 
     assert offered(client, proposal) == accepted
     assert Proposal.objects.get(pk=proposal.pk).status == status
