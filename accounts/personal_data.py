@@ -24,9 +24,11 @@ Entries run in registration order: the order of INSTALLED_APPS (lowest app first
 
 import datetime
 from dataclasses import dataclass, field
+from operator import attrgetter, methodcaller
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 _blockers = []
 _steps = []
@@ -77,6 +79,22 @@ class Section:
     def __post_init__(self):
         self.wide = len(self.columns) > 5
 
+    @classmethod
+    def of(cls, *, key, title, objects, columns, note=""):
+        """One row per object. ``columns`` maps each key to (label, value), the value an
+        attribute path ("cso.name") or a function of the object (see ``shown``)."""
+        getters = {
+            name: attrgetter(value) if isinstance(value, str) else value
+            for name, (_label, value) in columns.items()
+        }
+        return cls(
+            key=key,
+            title=title,
+            note=note,
+            columns={name: label for name, (label, _value) in columns.items()},
+            rows=[{name: get(obj) for name, get in getters.items()} for obj in objects],
+        )
+
     def display_rows(self):
         """Each row as [(label, text)], the way the HTML page shows it."""
         return [
@@ -92,6 +110,35 @@ class Section:
             "columns": {key: str(label) for key, label in self.columns.items()},
             "rows": [{key: json_value(row.get(key)) for key in self.columns} for row in self.rows],
         }
+
+
+def shown(field_name):
+    """A column value: the choice field's label as the person reads it (get_FOO_display)."""
+    return methodcaller(f"get_{field_name}_display")
+
+
+STATUS_CHANGE = {
+    "from_status": (_lazy("変更前"), shown("from_status")),
+    "to_status": (_lazy("変更後"), shown("to_status")),
+}
+ACTION = {"action": (_lazy("操作"), shown("action"))}
+
+
+def history_section(records, *, key, title, columns, comment_label=None, note=""):
+    """The person's steps in a history (kyodo_portal.models.HistoryRecord): when, what it was
+    on (``columns``: usually the record it belongs to, then STATUS_CHANGE or ACTION), and the
+    comment; oldest first."""
+    return Section.of(
+        key=key,
+        title=title,
+        note=note,
+        objects=records.order_by("at", "pk"),
+        columns={
+            "at": (_lazy("日時"), "at"),
+            **columns,
+            "comment": (comment_label or _lazy("コメント"), "comment"),
+        },
+    )
 
 
 def register_closing_blocker(func):

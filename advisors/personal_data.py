@@ -6,10 +6,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.personal_data import (
+    STATUS_CHANGE,
     ClosingStep,
     Section,
+    history_section,
     register_closing_step,
     register_export_section,
+    shown,
 )
 from advisors.models import AdvisorRequest, AdvisorRequestTransition
 
@@ -28,66 +31,40 @@ KEPT = ClosingStep(
 
 
 def advisor_requests(user):
-    rows = (
-        AdvisorRequest.objects.filter(requested_by=user)
-        .select_related("cso")
-        .order_by("created_at", "pk")
-    )
-    return Section(
+    return Section.of(
         key="advisor_requests",
         title=_("専門アドバイザー派遣の申込"),
+        objects=AdvisorRequest.objects.filter(requested_by=user)
+        .select_related("cso")
+        .order_by("created_at", "pk"),
         columns={
-            "created_at": _("申し込んだ日時"),
-            "cso": _("団体"),
-            "topic": _("相談の分野"),
-            "details": _("相談したい内容"),
-            "preferred_dates": _("希望日"),
-            "preferred_time": _("希望の時間帯など"),
-            "place": _("希望の場所"),
-            "status": _("状態"),
+            "created_at": (_("申し込んだ日時"), "created_at"),
+            "cso": (_("団体"), "cso.name"),
+            "topic": (_("相談の分野"), shown("topic")),
+            "details": (_("相談したい内容"), "details"),
+            "preferred_dates": (
+                _("希望日"),
+                lambda request: "、".join(day.isoformat() for day in request.preferred_dates),
+            ),
+            "preferred_time": (_("希望の時間帯など"), "preferred_time"),
+            "place": (_("希望の場所"), "place"),
+            "status": (_("状態"), shown("status")),
         },
-        rows=[
-            {
-                "created_at": request.created_at,
-                "cso": request.cso.name,
-                "topic": request.get_topic_display(),
-                "details": request.details,
-                "preferred_dates": "、".join(day.isoformat() for day in request.preferred_dates),
-                "preferred_time": request.preferred_time,
-                "place": request.place,
-                "status": request.get_status_display(),
-            }
-            for request in rows
-        ],
     )
 
 
 def advisor_request_steps(user):
-    rows = (
-        AdvisorRequestTransition.objects.filter(by=user)
-        .select_related("request__cso")
-        .order_by("at", "pk")
-    )
-    return Section(
+    return history_section(
+        AdvisorRequestTransition.objects.filter(by=user).select_related("request__cso"),
         key="advisor_request_steps",
         title=_("専門アドバイザー派遣の申込の操作"),
         columns={
-            "at": _("日時"),
-            "request": _("申込"),
-            "from_status": _("変更前"),
-            "to_status": _("変更後"),
-            "comment": _("コメント"),
+            "request": (
+                _("申込"),
+                lambda step: f"{step.request.cso.name} / {step.request.get_topic_display()}",
+            ),
+            **STATUS_CHANGE,
         },
-        rows=[
-            {
-                "at": step.at,
-                "request": f"{step.request.cso.name} / {step.request.get_topic_display()}",
-                "from_status": step.get_from_status_display(),
-                "to_status": step.get_to_status_display(),
-                "comment": step.comment,
-            }
-            for step in rows
-        ],
     )
 
 

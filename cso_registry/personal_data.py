@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.personal_data import (
+    ACTION,
     Blocker,
     ClosingRefused,
     ClosingStep,
@@ -22,6 +23,7 @@ from accounts.personal_data import (
     register_closing_blocker,
     register_closing_step,
     register_export_section,
+    shown,
 )
 from cso_registry import services
 from cso_registry.models import CSOHistoryEntry, Membership
@@ -137,27 +139,19 @@ MEMBERSHIPS = ClosingStep(
 
 
 def memberships(user):
-    rows = Membership.objects.filter(user=user).select_related("cso").order_by("created_at", "pk")
-    return Section(
+    return Section.of(
         key="memberships",
         title=_("団体のメンバー登録"),
+        objects=Membership.objects.filter(user=user)
+        .select_related("cso")
+        .order_by("created_at", "pk"),
         columns={
-            "cso": _("団体"),
-            "role": _("役割"),
-            "status": _("状態"),
-            "created_at": _("申し込んだ日時"),
-            "decided_at": _("承認・見送り・退会の日時"),
+            "cso": (_("団体"), "cso.name"),
+            "role": (_("役割"), shown("role")),
+            "status": (_("状態"), shown("status")),
+            "created_at": (_("申し込んだ日時"), "created_at"),
+            "decided_at": (_("承認・見送り・退会の日時"), "decided_at"),
         },
-        rows=[
-            {
-                "cso": membership.cso.name,
-                "role": membership.get_role_display(),
-                "status": membership.get_status_display(),
-                "created_at": membership.created_at,
-                "decided_at": membership.decided_at,
-            }
-            for membership in rows
-        ],
     )
 
 
@@ -165,36 +159,26 @@ def cso_history(user):
     """The person's own entries; for a change of members only the action (the entry names
     another member), for other changes the items changed, not their values (old contact data
     of the CSO is not the person's)."""
-    entries = CSOHistoryEntry.objects.filter(by=user).select_related("cso").order_by("at", "pk")
-    rows = []
-    for entry in entries:
-        fields = (
-            []
-            if entry.action == CSOHistoryEntry.Action.MEMBERSHIP
-            else [change.get("label", "") for change in entry.changes or []]
-        )
-        rows.append(
-            {
-                "created_at": entry.at,
-                "cso": entry.cso.name,
-                "action": entry.get_action_display(),
-                "fields": "、".join(str(label) for label in fields if label),
-                "comment": entry.comment,
-            }
-        )
-    return Section(
+    return Section.of(
         key="cso_history",
         title=_("団体の変更履歴（あなたの操作）"),
         note=_("変更した項目の名前だけを載せています。変更の前後の値は団体の情報です。"),
+        objects=CSOHistoryEntry.objects.filter(by=user).select_related("cso").order_by("at", "pk"),
         columns={
-            "created_at": _("日時"),
-            "cso": _("団体"),
-            "action": _("操作"),
-            "fields": _("変更した項目"),
-            "comment": _("理由・メモ"),
+            "created_at": (_("日時"), "at"),
+            "cso": (_("団体"), "cso.name"),
+            **ACTION,
+            "fields": (_("変更した項目"), _changed_items),
+            "comment": (_("理由・メモ"), "comment"),
         },
-        rows=rows,
     )
+
+
+def _changed_items(entry):
+    if entry.action == CSOHistoryEntry.Action.MEMBERSHIP:
+        return ""
+    labels = (change.get("label", "") for change in entry.changes or [])
+    return "、".join(str(label) for label in labels if label)
 
 
 def register():

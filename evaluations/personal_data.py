@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.personal_data import (
+    ACTION,
     ClosingStep,
     Section,
+    history_section,
     register_closing_step,
     register_export_section,
 )
@@ -77,29 +79,15 @@ def evaluation_parts(user):
 
 
 def evaluation_steps(user):
-    steps = (
-        EvaluationTransition.objects.filter(by=user)
-        .select_related(*EVALUATION)
-        .order_by("at", "pk")
-    )
-    return Section(
+    return history_section(
+        EvaluationTransition.objects.filter(by=user).select_related(*EVALUATION),
         key="evaluation_steps",
         title=_("振り返りの操作（提出・方針の提案と合意など）"),
         columns={
-            "at": _("日時"),
-            "evaluation": _("振り返り"),
-            "action": _("操作"),
-            "comment": _("コメント・理由"),
+            "evaluation": (_("振り返り"), lambda step: _evaluation_label(step.evaluation)),
+            **ACTION,
         },
-        rows=[
-            {
-                "at": step.at,
-                "evaluation": _evaluation_label(step.evaluation),
-                "action": step.get_action_display(),
-                "comment": step.comment,
-            }
-            for step in steps
-        ],
+        comment_label=_("コメント・理由"),
     )
 
 

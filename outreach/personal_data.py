@@ -16,6 +16,7 @@ from accounts.personal_data import (
     Section,
     register_closing_step,
     register_export_section,
+    shown,
 )
 from kyodo_portal.errors import DomainError
 from outreach.models import Registration
@@ -79,40 +80,24 @@ REGISTRATIONS = ClosingStep(
 
 
 def registrations(user):
-    rows = (
-        Registration.objects.filter(user=user)
-        .select_related("event")
-        .order_by("event__starts_at", "pk")
-    )
-    return Section(
+    return Section.of(
         key="registrations",
         title=_("催しの申込"),
         note=_("ログインして申し込んだものです。ログインせずに申し込んだものは含みません。"),
+        objects=Registration.objects.filter(user=user)
+        .select_related("event")
+        .order_by("event__starts_at", "pk"),
         columns={
-            "event": _("催し"),
-            "starts_at": _("開始日時"),
-            "status": _("状態"),
-            "name": _("氏名"),
-            "email": _("メールアドレス"),
-            "organisation": _("所属（団体名など）"),
-            "note": _("配慮が必要なことなど"),
-            "created_at": _("申し込んだ日時"),
-            "cancelled_at": _("取り消した日時"),
+            "event": (_("催し"), "event.title"),
+            "starts_at": (_("開始日時"), "event.starts_at"),
+            "status": (_("状態"), shown("status")),
+            "name": (_("氏名"), "name"),
+            "email": (_("メールアドレス"), "email"),
+            "organisation": (_("所属（団体名など）"), "organisation"),
+            "note": (_("配慮が必要なことなど"), "note"),
+            "created_at": (_("申し込んだ日時"), "created_at"),
+            "cancelled_at": (_("取り消した日時"), "cancelled_at"),
         },
-        rows=[
-            {
-                "event": registration.event.title,
-                "starts_at": registration.event.starts_at,
-                "status": registration.get_status_display(),
-                "name": registration.name,
-                "email": registration.email,
-                "organisation": registration.organisation,
-                "note": registration.note,
-                "created_at": registration.created_at,
-                "cancelled_at": registration.cancelled_at,
-            }
-            for registration in rows
-        ],
     )
 
 

@@ -12,10 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.personal_data import (
+    ACTION,
+    STATUS_CHANGE,
     ClosingStep,
     Section,
+    history_section,
     register_closing_step,
     register_export_section,
+    shown,
 )
 from proposals.models import (
     AgreementParty,
@@ -56,94 +60,50 @@ KEPT = ClosingStep(
 
 
 def proposals(user):
-    rows = (
-        Proposal.objects.filter(created_by=user)
-        .select_related("cso", "department__parent", "theme")
-        .order_by("created_at", "pk")
-    )
-    return Section(
+    return Section.of(
         key="proposals",
         title=_("作成した提案"),
         note=_("提案の内容は団体のものです。団体のメンバーのあいだは、マイページで読めます。"),
+        objects=Proposal.objects.filter(created_by=user)
+        .select_related("cso", "department__parent", "theme")
+        .order_by("created_at", "pk"),
         columns={
-            "created_at": _("作成した日時"),
-            "title": _("事業名"),
-            "cso": _("提案団体"),
-            "department": _("提案先の部署"),
-            "theme": _("募集テーマ"),
-            "status": _("状態"),
-            "submitted_at": _("提出した日時"),
+            "created_at": (_("作成した日時"), "created_at"),
+            "title": (_("事業名"), "title"),
+            "cso": (_("提案団体"), "cso.name"),
+            "department": (_("提案先の部署"), "department.full_name"),
+            "theme": (_("募集テーマ"), lambda p: p.theme.title if p.theme_id else _("自由提案")),
+            "status": (_("状態"), shown("status")),
+            "submitted_at": (_("提出した日時"), "submitted_at"),
         },
-        rows=[
-            {
-                "created_at": proposal.created_at,
-                "title": proposal.title,
-                "cso": proposal.cso.name,
-                "department": proposal.department.full_name,
-                "theme": proposal.theme.title if proposal.theme_id else _("自由提案"),
-                "status": proposal.get_status_display(),
-                "submitted_at": proposal.submitted_at,
-            }
-            for proposal in rows
-        ],
     )
 
 
 def proposal_steps(user):
-    rows = (
-        ProposalTransition.objects.filter(by=user).select_related("proposal").order_by("at", "pk")
-    )
-    return Section(
+    return history_section(
+        ProposalTransition.objects.filter(by=user).select_related("proposal"),
         key="proposal_steps",
         title=_("提案の操作（提出・取下げなど）"),
-        columns={
-            "at": _("日時"),
-            "proposal": _("提案"),
-            "from_status": _("変更前"),
-            "to_status": _("変更後"),
-            "comment": _("コメント"),
-        },
-        rows=[
-            {
-                "at": step.at,
-                "proposal": step.proposal.title,
-                "from_status": step.get_from_status_display(),
-                "to_status": step.get_to_status_display(),
-                "comment": step.comment,
-            }
-            for step in rows
-        ],
+        columns={"proposal": (_("提案"), "proposal.title"), **STATUS_CHANGE},
     )
 
 
 def consultation_entries(user):
-    rows = (
-        ConsultationEntry.objects.filter(author=user)
-        .shared()
-        .select_related("proposal")
-        .order_by("occurred_on", "created_at", "pk")
-    )
-    return Section(
+    return Section.of(
         key="consultation_entries",
         title=_("協議の記録（あなたの記入）"),
         note=_("あなたが書いた記録だけです。ほかの人の記入は、それぞれの提案のページで読めます。"),
+        objects=ConsultationEntry.objects.filter(author=user)
+        .shared()
+        .select_related("proposal")
+        .order_by("occurred_on", "created_at", "pk"),
         columns={
-            "occurred_on": _("日付"),
-            "proposal": _("提案"),
-            "kind": _("種類"),
-            "text": _("内容"),
-            "created_at": _("記入した日時"),
+            "occurred_on": (_("日付"), "occurred_on"),
+            "proposal": (_("提案"), "proposal.title"),
+            "kind": (_("種類"), shown("kind")),
+            "text": (_("内容"), "text"),
+            "created_at": (_("記入した日時"), "created_at"),
         },
-        rows=[
-            {
-                "occurred_on": entry.occurred_on,
-                "proposal": entry.proposal.title,
-                "kind": entry.get_kind_display(),
-                "text": entry.text,
-                "created_at": entry.created_at,
-            }
-            for entry in rows
-        ],
     )
 
 
@@ -196,91 +156,52 @@ def files(user):
 
 
 def agreement_confirmations(user):
-    rows = (
-        AgreementParty.objects.filter(confirmed_by=user)
-        .select_related("version", "cso")
-        .order_by("confirmed_at", "pk")
-    )
-    return Section(
+    return Section.of(
         key="agreement_confirmations",
         title=_("協定書の確認"),
+        objects=AgreementParty.objects.filter(confirmed_by=user)
+        .select_related("version", "cso")
+        .order_by("confirmed_at", "pk"),
         columns={
-            "confirmed_at": _("確認した日時"),
-            "title": _("事業名"),
-            "version": _("版"),
-            "cso": _("団体"),
+            "confirmed_at": (_("確認した日時"), "confirmed_at"),
+            "title": (_("事業名"), "version.title"),
+            "version": (_("版"), "version.number"),
+            "cso": (_("団体"), "cso.name"),
         },
-        rows=[
-            {
-                "confirmed_at": party.confirmed_at,
-                "title": party.version.title,
-                "version": party.version.number,
-                "cso": party.cso.name,
-            }
-            for party in rows
-        ],
     )
 
 
 def agreement_steps(user):
-    rows = (
-        AgreementTransition.objects.filter(by=user)
-        .select_related("agreement__current_version", "agreement__proposal", "version")
-        .order_by("at", "pk")
-    )
-    return Section(
+    return history_section(
+        AgreementTransition.objects.filter(by=user).select_related(
+            "agreement__current_version", "agreement__proposal", "version"
+        ),
         key="agreement_steps",
         title=_("協定の操作（確認・修正の依頼など）"),
         columns={
-            "at": _("日時"),
-            "agreement": _("協定"),
-            "version": _("版"),
-            "action": _("操作"),
-            "comment": _("コメント"),
+            "agreement": (_("協定"), "agreement.title"),
+            "version": (_("版"), lambda step: step.version.number if step.version_id else None),
+            **ACTION,
         },
-        rows=[
-            {
-                "at": step.at,
-                "agreement": step.agreement.title,
-                "version": step.version.number if step.version_id else None,
-                "action": step.get_action_display(),
-                "comment": step.comment,
-            }
-            for step in rows
-        ],
     )
 
 
 def progress_reports(user):
-    rows = (
-        ProgressReport.objects.filter(author=user)
-        .select_related("agreement__current_version", "agreement__proposal")
-        .order_by("reported_on", "created_at", "pk")
-    )
-    return Section(
+    return Section.of(
         key="progress_reports",
         title=_("進捗報告"),
+        objects=ProgressReport.objects.filter(author=user)
+        .select_related("agreement__current_version", "agreement__proposal")
+        .order_by("reported_on", "created_at", "pk"),
         columns={
-            "reported_on": _("報告日"),
-            "agreement": _("協定"),
-            "percent_complete": _("進捗率（%）"),
-            "text": _("報告の内容"),
-            "next_steps": _("次の予定"),
-            "visibility": _("公開範囲"),
-            "public_summary": _("公開用の要約"),
+            "reported_on": (_("報告日"), "reported_on"),
+            "agreement": (_("協定"), "agreement.title"),
+            "percent_complete": (_("進捗率（%）"), "percent_complete"),
+            "text": (_("報告の内容"), "text"),
+            "next_steps": (_("次の予定"), "next_steps"),
+            "visibility": (_("公開範囲"), shown("visibility")),
+            "public_summary": (_("公開用の要約"), "public_summary"),
         },
-        rows=[
-            {
-                "reported_on": report.reported_on,
-                "agreement": report.agreement.title,
-                "percent_complete": report.percent_complete,
-                "text": report.text,
-                "next_steps": report.next_steps,
-                "visibility": report.get_visibility_display(),
-                "public_summary": report.public_summary,
-            }
-            for report in rows
-        ],
     )
 
 
