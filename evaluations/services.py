@@ -7,6 +7,7 @@ hidden-until-both-submitted rule applies.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 
 from django.db import IntegrityError, transaction
@@ -426,6 +427,8 @@ _DECISION_NOT_PUBLISHED = Rule(
 # Each declared once: the guard of its service above (the CSO's pages take submit, decision and
 # confirm through the same services), the admin's buttons, step URLs and pages, and the change
 # page's template read it.
+_PrefectureStep = partial(EvaluationStep, keyword="evaluation", who=_on_prefecture_side)
+_PublisherStep = partial(EvaluationStep, keyword="evaluation", who=_publisher)
 STAFF_STEPS = Steps(
     EvaluationStep(
         name="submit",
@@ -441,12 +444,10 @@ STAFF_STEPS = Steps(
         button=_lazy("提出する"),
         done=_lazy("県の記入を提出しました。"),
     ),
-    EvaluationStep(
+    _PrefectureStep(
         name="decision",
         label=_lazy("今後の方針を提案する"),
         service=decision_propose,
-        keyword="evaluation",
-        who=_on_prefecture_side,
         rules=(
             _DECISION_AFTER_BOTH_PARTS,
             Rule(
@@ -460,12 +461,10 @@ STAFF_STEPS = Steps(
         button=_lazy("提案する"),
         done=_lazy("今後の方針を提案しました。団体の確認を待ちます。"),
     ),
-    EvaluationStep(
+    _PrefectureStep(
         name="confirm",
         label=_lazy("団体が提案した方針に合意する"),
         service=decision_confirm,
-        keyword="evaluation",
-        who=_on_prefecture_side,
         rules=(
             Rule(
                 lambda evaluation, by: evaluation.decision and not evaluation.decision_agreed,
@@ -485,12 +484,10 @@ STAFF_STEPS = Steps(
         button=_lazy("合意する"),
         done=_lazy("今後の方針に合意しました。"),
     ),
-    EvaluationStep(
+    _PublisherStep(
         name="publish",
         label=_lazy("公開する"),
         service=evaluation_publish,
-        keyword="evaluation",
-        who=_publisher,
         allowed_from=(Status.DRAFT,),
         refused=_lazy("この振り返りはすでに公開されています。"),
         rules=(
@@ -504,12 +501,10 @@ STAFF_STEPS = Steps(
         button=_lazy("公開する"),
         done=_lazy("振り返りを公開しました。"),
     ),
-    EvaluationStep(
+    _PublisherStep(
         name="withdraw",
         label=_lazy("公開を取り下げる"),
         service=evaluation_withdraw,
-        keyword="evaluation",
-        who=_publisher,
         allowed_from=(Status.PUBLISHED,),
         refused=_lazy("公開されていない振り返りは取り下げられません。"),
         form=ReasonForm,
@@ -518,12 +513,10 @@ STAFF_STEPS = Steps(
         done=_lazy("公開を取り下げました。"),
         danger=True,
     ),
-    EvaluationStep(
+    _PublisherStep(
         name="reopen",
         label=_lazy("記入をやり直せるようにする"),
         service=evaluation_reopen,
-        keyword="evaluation",
-        who=_publisher,
         rules=(
             Rule(
                 lambda evaluation, by: evaluation.is_withdrawn,

@@ -11,6 +11,7 @@ CSO confirms (or asks for changes); both sides report progress.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 
 from django.db import transaction
@@ -781,42 +782,36 @@ def _no_open_amendment(message):
 
 # Each declared once: the guard of its service above, the admin's buttons, step URL and page,
 # and the change page's template read it.
+_VersionStep = partial(AgreementStep, target=Agreement.open_version, keyword="version")
+_AgreementStep = partial(AgreementStep, keyword="agreement")
 STAFF_STEPS = Steps(
-    AgreementStep(
+    _VersionStep(
         name="request_confirmation",
         label=_lazy("団体に確認を依頼する"),
         service=agreement_request_confirmation,
-        target=Agreement.open_version,
-        keyword="version",
         allowed_from=(VStatus.DRAFT,),
         refused=_version_status_refusal(_lazy("確認の依頼")),
     ),
-    AgreementStep(
+    _VersionStep(
         name="conclude",
         label=_lazy("締結を記録する"),
         service=agreement_conclude,
-        target=Agreement.open_version,
-        keyword="version",
         allowed_from=(VStatus.CONFIRMED,),
         refused=_version_status_refusal(_lazy("締結")),
         needs_date=True,
     ),
-    AgreementStep(
+    _VersionStep(
         name="reopen",
         label=_lazy("作成中に戻す"),
         service=agreement_reopen,
-        target=Agreement.open_version,
-        keyword="version",
         allowed_from=(VStatus.CONFIRMED,),
         refused=_version_status_refusal(_lazy("作成中に戻すこと")),
         comment_required=True,
     ),
-    AgreementStep(
+    _VersionStep(
         name="withdraw_amendment",
         label=_lazy("変更協定を取りやめる"),
         service=agreement_withdraw_amendment,
-        target=Agreement.open_version,
-        keyword="version",
         rules=(
             Rule(
                 lambda version, by: version.is_amendment,
@@ -829,19 +824,17 @@ STAFF_STEPS = Steps(
         ),
         comment_required=True,
     ),
-    AgreementStep(
+    _AgreementStep(
         name="start",
         label=_lazy("実施を開始する"),
         service=agreement_start,
-        keyword="agreement",
         allowed_from=(Status.CONCLUDED,),
         refused=_status_refusal(_lazy("実施の開始")),
     ),
-    AgreementStep(
+    _AgreementStep(
         name="complete",
         label=_lazy("完了にする"),
         service=agreement_complete,
-        keyword="agreement",
         allowed_from=(Status.IN_PROGRESS,),
         refused=_status_refusal(_lazy("完了")),
         rules=(
@@ -850,11 +843,10 @@ STAFF_STEPS = Steps(
             ),
         ),
     ),
-    AgreementStep(
+    _AgreementStep(
         name="amend",
         label=_lazy("変更協定を作成する"),
         service=agreement_start_amendment,
-        keyword="agreement",
         allowed_from=Agreement.AMENDABLE_STATUSES,
         refused=_status_refusal(_lazy("変更協定の作成")),
         rules=(_no_open_amendment(_lazy("作成中の変更協定がすでにあります。")),),
