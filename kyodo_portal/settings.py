@@ -440,6 +440,7 @@ if SENTRY_DSN:
         environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
         send_default_pii=False,
         max_request_body_size="never",
+        include_local_variables=False,  # a frame's variables hold session keys, forms, addresses
         before_send=tag_error_report,
         traces_sample_rate=0,
     )
