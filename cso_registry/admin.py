@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cso_registry import services
+from cso_registry import opendata, services
 from cso_registry.forms import CSOProfileForm, StatusChangeForm, SurveyImportForm
 from cso_registry.models import (
     CSO,
@@ -24,8 +24,13 @@ from cso_registry.models import (
     one_year_before,
 )
 from cso_registry.survey_import import COLUMN_HELP
-from cso_registry.tasks import SURVEY_IMPORT, import_survey_job
-from kyodo_portal import jobs
+from cso_registry.tasks import (
+    OPEN_DATA_EXPORT,
+    SURVEY_IMPORT,
+    import_survey_job,
+    write_open_data_job,
+)
+from kyodo_portal import jobs, published_files
 from kyodo_portal.access import is_coordinator
 from kyodo_portal.admin_site import ChoiceListFilter, HistoryInline
 
@@ -259,6 +264,21 @@ class CSOAdmin(admin.ModelAdmin):
                 name="{}_{}_import".format(*info),
             ),
             path(
+                "open-data/",
+                self.admin_site.admin_view(self.open_data_view),
+                name="{}_{}_open_data".format(*info),
+            ),
+            path(
+                "open-data/<uuid:job_id>/",
+                self.admin_site.admin_view(self.open_data_job_view),
+                name="{}_{}_open_data_job".format(*info),
+            ),
+            path(
+                "open-data/<uuid:job_id>/status/",
+                self.admin_site.admin_view(self.open_data_job_status),
+                name="{}_{}_open_data_job_status".format(*info),
+            ),
+            path(
                 "import/<uuid:job_id>/",
                 self.admin_site.admin_view(self.import_job_view),
                 name="{}_{}_import_job".format(*info),
@@ -420,6 +440,53 @@ class CSOAdmin(admin.ModelAdmin):
 
     def import_job_status(self, request, job_id):
         return JsonResponse(jobs.status(self._import_job(request, job_id)))
+
+    # The open-data files (cso_registry/opendata.py): written each night by the scheduler;
+    # 県民協働課 rewrites them now, e.g. after taking a CSO off the directory.
+
+    def open_data_view(self, request, job=None):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            job = jobs.start(kind=OPEN_DATA_EXPORT, task=write_open_data_job, by=request.user)
+            return HttpResponseRedirect(
+                reverse("admin:cso_registry_cso_open_data_job", args=[job.pk])
+            )
+        return TemplateResponse(
+            request,
+            "admin/cso_registry/cso/open_data.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": gettext("オープンデータのファイル"),
+                "files": [
+                    published_files.current(name)
+                    for name in (opendata.CSV_FILE, opendata.JSON_FILE)
+                ],
+                "job": job,
+                "job_status": jobs.status(job) if job is not None else None,
+                "status_url": (
+                    reverse("admin:cso_registry_cso_open_data_job_status", args=[job.pk])
+                    if job is not None
+                    else ""
+                ),
+            },
+        )
+
+    def _open_data_job(self, request, job_id):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = jobs.for_person(request, job_id, OPEN_DATA_EXPORT)
+        if job is None:
+            raise Http404
+        return job
+
+    def open_data_job_view(self, request, job_id):
+        job = self._open_data_job(request, job_id)
+        return self.open_data_view(request, job=None if request.method == "POST" else job)
+
+    def open_data_job_status(self, request, job_id):
+        return JsonResponse(jobs.status(self._open_data_job(request, job_id)))
 
 
 @admin.register(Membership)

@@ -1,11 +1,20 @@
 """The open data of the CSO directory: one list of columns for the CSV, the JSON and the page
 that documents them. Public fields only; contact details only where the CSO opted in."""
 
+import json
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_portal import published_files
+from kyodo_portal.csv_export import csv_lines
 from kyodo_portal.site import absolute_url
+
+# The whole directory, written each night (and on demand by 県民協働課) and served as files.
+CSV_FILE = "cso.csv"
+JSON_FILE = "cso.json"
+CHUNK_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -164,3 +173,54 @@ COLUMNS = [
 
 def row_values(cso, context):
     return [column.value(cso, context) for column in COLUMNS]
+
+
+def csv_chunks(csos, context):
+    return csv_lines(
+        [column.label for column in COLUMNS], (row_values(cso, context) for cso in csos)
+    )
+
+
+def json_chunks(csos, context):
+    keys = [column.key for column in COLUMNS]
+    yield '{"columns": '
+    yield json.dumps(
+        [
+            {"key": column.key, "label": str(column.label), "description": str(column.description)}
+            for column in COLUMNS
+        ],
+        ensure_ascii=False,
+    )
+    yield ', "items": ['
+    for index, cso in enumerate(csos):
+        item = dict(zip(keys, row_values(cso, context), strict=True))
+        yield ("," if index else "") + json.dumps(item, ensure_ascii=False)
+    yield "]}\n"
+
+
+def write_files(progress=None):
+    """Write the whole directory's CSV and JSON to storage (kyodo_portal/published_files.py);
+    returns {file name: rows}. ``progress`` (kyodo_portal.jobs.Progress) is told how far."""
+    from cso_registry.models import CSO
+
+    context = {"today": timezone.localdate()}
+    written = {}
+    for name, chunks, label in (
+        (CSV_FILE, csv_chunks, _("CSV を作成中")),
+        (JSON_FILE, json_chunks, _("JSON を作成中")),
+    ):
+        csos = CSO.objects.public().for_listing()
+        total = csos.count()
+        if progress is not None:
+            progress.stage(label, total)
+        counted = _counting(csos.iterator(chunk_size=CHUNK_SIZE), progress)
+        record = published_files.write(name, chunks(counted, context), rows=total)
+        written[name] = record.rows
+    return written
+
+
+def _counting(csos, progress):
+    for index, cso in enumerate(csos, start=1):
+        yield cso
+        if progress is not None:
+            progress.advance(index)

@@ -66,3 +66,28 @@ def remind_verification():
         len(without_admin),
     )
     return queued
+
+
+OPEN_DATA_EXPORT = "cso_open_data_export"
+
+
+def _write_open_data(job, progress):
+    from cso_registry import opendata
+
+    return {"rows": opendata.write_files(progress=progress)}
+
+
+@task
+def write_open_data_job(job_id):
+    """The open-data files, rewritten now at the request of 県民協働課 (a CSO was taken off the
+    directory and should leave the files before tonight)."""
+    return jobs.run(job_id, _write_open_data)
+
+
+@cron("30 2 * * *")
+@task
+def write_open_data():
+    """Every night: the whole directory's CSV and JSON, served as files until the next night."""
+    from cso_registry import opendata
+
+    return opendata.write_files()

@@ -1,7 +1,5 @@
 """Public pages of the CSO directory and its open data: only 公開 CSOs, everywhere."""
 
-import json
-
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +11,7 @@ from cso_registry import opendata
 from cso_registry.filters import CSOFilter
 from cso_registry.models import CSO
 from cso_registry.sections import render_detail_sections
-from kyodo_portal.csv_export import streaming_csv_response
+from kyodo_portal import published_files
 
 PAGE_SIZE = 20
 EXPORT_CHUNK_SIZE = 500
@@ -96,7 +94,11 @@ def export_columns(request):
     return render(
         request,
         "cso_registry/export_columns.html",
-        {"columns": opendata.COLUMNS, "query": query_without_page(request)},
+        {
+            "columns": opendata.COLUMNS,
+            "query": query_without_page(request),
+            "published": published_files.current(opendata.CSV_FILE),
+        },
     )
 
 
@@ -108,44 +110,52 @@ def _export_rows(request):
     return cso_filter.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE), context
 
 
-def _filename(extension):
-    return f"cso-{timezone.localdate():%Y%m%d}.{extension}"
+def _filename(extension, day=None):
+    return f"cso-{day or timezone.localdate():%Y%m%d}.{extension}"
 
 
-@require_safe
-def export_csv(request):
-    csos, context = _export_rows(request)
-    return streaming_csv_response(
-        [column.label for column in opendata.COLUMNS],
-        (opendata.row_values(cso, context) for cso in csos),
-        filename=_filename("csv"),
+def _published(request, name, extension, content_type, disposition):
+    """The whole directory from the file written last night (cso_registry/opendata.py), when
+    the request asks for all of it and the file exists; None otherwise."""
+    if any(request.GET.get(field) for field in public_filter(request).form.fields):
+        return None
+    record = published_files.current(name)
+    if record is None:
+        return None
+    return published_files.response(
+        request,
+        name,
+        content_type=content_type,
+        filename=_filename(extension, timezone.localdate(record.written_at)),
+        disposition=disposition,
     )
 
 
 @require_safe
-def export_json(request):
+def export_csv(request):
+    published = _published(
+        request, opendata.CSV_FILE, "csv", "text/csv; charset=utf-8", "attachment"
+    )
+    if published is not None:
+        return published
     csos, context = _export_rows(request)
-    keys = [column.key for column in opendata.COLUMNS]
+    response = StreamingHttpResponse(
+        opendata.csv_chunks(csos, context), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
 
-    def chunks():
-        yield '{"columns": '
-        yield json.dumps(
-            [
-                {
-                    "key": column.key,
-                    "label": str(column.label),
-                    "description": str(column.description),
-                }
-                for column in opendata.COLUMNS
-            ],
-            ensure_ascii=False,
-        )
-        yield ', "items": ['
-        for index, cso in enumerate(csos):
-            item = dict(zip(keys, opendata.row_values(cso, context), strict=True))
-            yield ("," if index else "") + json.dumps(item, ensure_ascii=False)
-        yield "]}\n"
 
-    response = StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+@require_safe
+def export_json(request):
+    published = _published(
+        request, opendata.JSON_FILE, "json", "application/json; charset=utf-8", "inline"
+    )
+    if published is not None:
+        return published
+    csos, context = _export_rows(request)
+    response = StreamingHttpResponse(
+        opendata.json_chunks(csos, context), content_type="application/json; charset=utf-8"
+    )
     response["Content-Disposition"] = f'inline; filename="{_filename("json")}"'
     return response
