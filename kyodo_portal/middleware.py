@@ -71,3 +71,23 @@ class SecondFactorGateMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('two_factor:verify')}?{query}")
         return self.get_response(request)
+
+
+class ProbeMiddleware:
+    """/healthz and /readyz are answered here, before the host check and the HTTPS redirect:
+    a load balancer probes each node by its address over plain HTTP (Host: 10.0.0.5), which
+    ALLOWED_HOSTS and SECURE_SSL_REDIRECT would otherwise answer with 400 or 301. The answers
+    say only ok or error, the same for any host. The URLconf keeps both addresses (the
+    permission map lists them)."""
+
+    def __init__(self, get_response):
+        from kyodo_portal import views
+
+        self.get_response = get_response
+        self.probes = {"/healthz": views.healthz, "/readyz": views.readyz}
+
+    def __call__(self, request):
+        probe = self.probes.get(request.path_info)
+        if probe is None:
+            return self.get_response(request)
+        return probe(request)

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line of the request carries its id (kyodo_portal/request_id.py).
     "kyodo_portal.request_id.RequestIdMiddleware",
+    # /healthz and /readyz for load balancers, before the host check and the HTTPS redirect.
+    "kyodo_portal.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Headers on every answer, the 400 page of RefuseNulMiddleware included.

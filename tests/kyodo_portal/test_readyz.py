@@ -82,3 +82,15 @@ def test_readyz_answers_503_when_the_file_storage_cannot_be_written(client, sett
 
 def test_readyz_refuses_post(client):
     assert client.post("/readyz").status_code == 405
+
+
+def test_a_load_balancer_probes_a_node_by_its_address_over_plain_http(client, settings):
+    settings.ALLOWED_HOSTS = ["kyodo.example.jp"]
+    settings.SECURE_SSL_REDIRECT = True
+
+    for path in ("/readyz", "/healthz"):
+        response = client.get(path, HTTP_HOST="10.0.0.5:8000")
+        assert response.status_code == 200, path
+        assert response["X-Request-ID"]
+    assert client.get("/cso/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+    assert client.get("/cso/", HTTP_HOST="kyodo.example.jp").status_code == 301
