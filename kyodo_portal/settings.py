@@ -313,6 +313,8 @@ TASK_RESULT_DAYS = env_int("TASK_RESULT_DAYS", 14, minimum=1)
 # after MAIL_RETRY_SECONDS, then 4 times as long each time, up to MAIL_MAX_ATTEMPTS tries.
 MAIL_MAX_ATTEMPTS = env_int("MAIL_MAX_ATTEMPTS", 6, minimum=1)
 MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 60, minimum=1)
+# `manage.py crontask` on a host where another holds the lock checks this often to take over.
+SCHEDULER_LOCK_POLL_SECONDS = env_int("SCHEDULER_LOCK_POLL_SECONDS", 5, minimum=1)
 # The open-data files (kyodo_portal/published_files.py) live in this storage of STORAGES.
 PUBLISHED_FILES_STORAGE = os.environ.get("PUBLISHED_FILES_STORAGE", "default")
 

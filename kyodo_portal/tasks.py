@@ -31,3 +31,23 @@ def requeue_abandoned_tasks():
     from kyodo_portal import workers
 
     return workers.requeue_abandoned()
+
+
+@cron("15 3 * * *")
+@task
+def prune_task_results():
+    """Finished task results older than TASK_RESULT_DAYS (django-tasks-db's own command), when
+    tasks go through the database queue."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django_tasks_db.backend import DatabaseBackend
+
+    if not isinstance(send_mail.get_backend(), DatabaseBackend):
+        return 0
+    call_command(
+        "prune_db_task_results",
+        min_age_days=settings.TASK_RESULT_DAYS,
+        queue_name="*",
+        verbosity=0,
+    )
+    return 1
