@@ -14,6 +14,7 @@ help:
 	@echo "make run    virtualenv, install, migrate, demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   the whole test suite (DATABASE_URL chooses PostgreSQL; SQLite otherwise)"
 	@echo "make lint   ruff check and format check"
+	@echo "make check  system checks, missing migrations, migrations that lock big tables"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 以上が必要です: PYTHON=python3.12 make ... で指定してください。")'
@@ -53,6 +54,7 @@ format: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py lint_migrations
 
 # Backups (PostgreSQL only; DATABASE_URL names the database): custom-format pg_dump plus the
 # uploaded files, into BACKUP_DIR. `make restore FILE=backups/kyodo-<stamp>.dump` replaces the
