@@ -68,3 +68,21 @@ def test_a_session_survives_a_flush_of_redis(client, redis_cache):
     server.flushdb()
 
     assert client.get("/my/account/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.page_cache
+def test_public_pages_are_kept_once_in_redis_for_every_process(client, redis_cache, settings):
+    server, prefix = redis_cache
+    settings.PAGE_CACHE_SECONDS = 300
+
+    first = client.get("/cso/")
+    second = caches.create_connection("default")  # another process's connection
+    again = client.get("/cso/")
+
+    assert first.status_code == again.status_code == 200
+    assert "X-Page-Cache" not in first and again["X-Page-Cache"] == "hit"
+    keys = [key.decode() for key in server.keys(f"{prefix}:*page:*")]
+    assert len(keys) == 1
+    entry = second.get(keys[0].split(":", 2)[2])
+    assert "<h1" in entry.body.decode() and isinstance(entry.version, int)
