@@ -82,6 +82,8 @@ MIDDLEWARE = [
     # Headers on every answer, the 400 page of RefuseNulMiddleware included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before the session is read: after a person's write, their reads go to the primary.
+    "kyodo_portal.db_router.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,6 +134,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A streaming replica of the primary for reads (kyodo_portal/db_router.py): pages read from it,
+# except inside transactions and for DATABASE_REPLICA_PIN_SECONDS after a person's write.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+DATABASE_ROUTERS = ["kyodo_portal.db_router.PrimaryReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "kyodo_portal.User"

@@ -7,7 +7,8 @@ from tests.factories import DepartmentFactory, UserFactory
 
 def pytest_collection_modifyitems(items):
     """Transactional tests (live server, threads) flush the database afterwards; have each one
-    restore the migrations' reference data (roles, municipalities, activity fields) first."""
+    restore the migrations' reference data (roles, municipalities, activity fields) first. They
+    commit, so the pages they request read through the replica alias: allow it."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         transactional = (
@@ -19,6 +20,10 @@ def pytest_collection_modifyitems(items):
             continue
         args, kwargs = (marker.args, marker.kwargs) if marker is not None else ((), {})
         kwargs = {**kwargs, "transaction": True, "serialized_rollback": True}
+        # Committed rows are read through the replica alias (a mirror of default in tests).
+        databases = kwargs.get("databases") or ["default"]
+        if databases != "__all__":
+            kwargs["databases"] = sorted({*databases, "default", "replica"})
         item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
 
 

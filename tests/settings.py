@@ -1,6 +1,7 @@
 """Settings for the test suite: the project's settings, read from the same environment,
 with a throwaway secret, fast password hashing and plain static storage."""
 
+import copy
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
@@ -23,3 +24,9 @@ WHITENOISE_AUTOREFRESH = True
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
 # Mail, feeds and calendars link to SITE_URL (never to the request's host): the test client's.
 SITE_URL = os.environ.get("SITE_URL") or "http://testserver"
+# A read replica: a mirror of default unless DATABASE_REPLICA_URL names one, so the whole suite
+# reads through the router (kyodo_portal/db_router.py); tests/replica/ points it at a real one.
+DATABASES.setdefault(  # noqa: F405
+    "replica",
+    {**copy.deepcopy(DATABASES["default"]), "TEST": {"MIRROR": "default"}},  # noqa: F405
+)
