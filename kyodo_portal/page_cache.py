@@ -1,7 +1,7 @@
 """Whole-page cache for readers who are not signed in (issue 8).
 
 Public pages are the same for every anonymous reader, so the rendered page is kept and served
-again until public data changes. Three rules keep it correct:
+again until public data changes. These rules keep it correct:
 
 - Only a request without a session or message cookie, for GET, is served from or stored in the
   cache, and only a 200 response that set no cookie and used no CSRF token is stored. Signed-in
@@ -18,6 +18,9 @@ again until public data changes. Three rules keep it correct:
   cache. ``public_data_changed()`` is for bulk ``QuerySet.update()`` calls, which send no
   signal. PAGE_CACHE_SECONDS also bounds the age of any page (pages that depend on the clock,
   such as "open now" or news with a future publication time, catch up within it).
+- With a read replica (kyodo_portal/db_router.py) a page is stored under the version read from
+  the database it was rendered from, so a replica that lags behind never files its older page
+  under the primary's newer version (``current_version``).
 - The Content-Security-Policy nonce is per request: a stored page holds a placeholder where the
   nonce was, and each reader gets a fresh nonce in both the page and the header.
 
@@ -31,7 +34,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
@@ -48,39 +51,49 @@ def _settings():
     )
 
 
-# (version, monotonic time until which this process trusts it without asking the database)
-_known = (None, 0.0)
+# Per database: (version, monotonic time until which this process trusts it without asking)
+_known = {}
 
 
-def current_version():
-    """The public data version, or None when the row is missing (then nothing is cached).
+def current_version(using=None):
+    """The public data version as the database ``using`` sees it, or None when the row is
+    missing (then nothing is cached). By default the database that reads go to now
+    (kyodo_portal/db_router.py): the one the page is then rendered from.
+
+    A page is stored under the version read from the database it is rendered from, never under
+    a newer one: a read replica that lags behind the primary has not replayed the new version
+    either (the bump commits after the change it announces), so its pages go under the old
+    version and are rendered again once it has caught up. A page read from the primary goes
+    under the primary's version.
 
     A process trusts the number it read for PAGE_CACHE_VERSION_SECONDS (a change committed by
     this process forgets it at once; one committed by another process is seen within that
-    time). Plain SQL: the ORM's query building would cost more than serving the page.
+    time), for each database apart. Plain SQL: the ORM's query building would cost more than
+    serving the page.
     """
-    global _known
-    now = time.monotonic()
-    version, until = _known
-    if version is not None and now < until:
-        return version
+    from kyodo_portal.db_router import read_alias
     from kyodo_portal.models import PublicDataVersion
 
+    using = using or read_alias()
+    now = time.monotonic()
+    version, until = _known.get(using, (None, 0.0))
+    if version is not None and now < until:
+        return version
+    connection = connections[using]
     table = connection.ops.quote_name(PublicDataVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number FROM {table} WHERE id = %s", [PublicDataVersion.SINGLETON])
         row = cursor.fetchone()
     version = row[0] if row else None
-    _known = (version, now + getattr(settings, "PAGE_CACHE_VERSION_SECONDS", 1.0))
+    _known[using] = (version, now + getattr(settings, "PAGE_CACHE_VERSION_SECONDS", 1.0))
     return version
 
 
 def _bump():
-    global _known
     from kyodo_portal.models import PublicDataVersion
 
     PublicDataVersion.objects.bump()
-    _known = (None, 0.0)
+    _known.clear()
 
 
 def public_data_changed(using=DEFAULT_DB_ALIAS):

@@ -2,6 +2,7 @@
 while public data is unchanged, never to or from a signed-in person, with a fresh CSP nonce."""
 
 import re
+import time
 
 import pytest
 from django.db import connection, transaction
@@ -10,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cso_registry.services import cso_hide
+from kyodo_portal.db_router import PIN_COOKIE
 from kyodo_portal.models import PublicDataVersion
 from kyodo_portal.page_cache import current_version
 from proposals.models import Proposal
 from tests.factories import CSOFactory, MembershipFactory, ProposalFactory, ThemeFactory
+from tests.kyodo_portal.test_db_router import Queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
@@ -186,7 +189,7 @@ def test_a_process_trusts_the_version_it_read_for_a_moment(client, settings, mon
     settings.PAGE_CACHE_VERSION_SECONDS = 1
     clock = [1000.0]
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(page_cache, "_known", (None, 0.0))
+    monkeypatch.setattr(page_cache, "_known", {})
     client.get(reverse("home"))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("home"))["X-Page-Cache"] == "hit"
@@ -211,3 +214,22 @@ def test_a_change_committed_by_this_process_is_seen_at_once(client, settings):
     response = client.get(reverse("cso_registry:list"))
     assert "X-Page-Cache" not in response
     assert "たった今公開された会" in response.text
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_the_version_is_read_from_the_database_the_page_is_read_from(client):
+    """The version a page is stored under comes from the database the page is rendered from:
+    the replica for a reader, the primary for a person pinned after a write."""
+    version_query = PublicDataVersion._meta.db_table
+    CSOFactory()
+
+    with Queries() as queries:
+        client.get(reverse("cso_registry:list"))
+    assert any(version_query in sql for sql in queries.on("replica"))
+    assert not queries.on("default")
+
+    client.cookies[PIN_COOKIE] = str(time.time() + 2)
+    with Queries() as queries:
+        client.get(reverse("cso_registry:list"))
+    assert any(version_query in sql for sql in queries.on("default"))
+    assert not queries.on("replica")
