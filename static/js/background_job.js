@@ -8,6 +8,7 @@
   }
   var bar = document.getElementById("background-job-progress");
   var text = document.getElementById("background-job-text");
+  var title = document.getElementById("background-job-title");
   var url = box.getAttribute("data-status-url");
 
   function poll() {
@@ -24,6 +25,7 @@
           window.location.reload();
           return;
         }
+        title.textContent = status.status_label;
         bar.value = status.percent;
         bar.textContent = status.percent + "%";
         if (status.stage) {
