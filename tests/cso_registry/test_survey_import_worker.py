@@ -2,6 +2,7 @@
 request answers at once, the job's page shows the progress while the worker writes, then the
 result."""
 
+import os
 import time
 
 import pytest
@@ -14,10 +15,11 @@ from tests.cso_registry.test_survey_import import csv_bytes, good_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-ROWS = 1000
+# 300 rows keep CI short; SURVEY_IMPORT_WORKER_ROWS=1000 measures the issue's 1,000-row file.
+ROWS = int(os.environ.get("SURVEY_IMPORT_WORKER_ROWS", "300"))
 
 
-def test_a_thousand_row_import_runs_in_the_worker_and_its_page_shows_the_progress(
+def test_a_long_import_runs_in_the_worker_and_its_page_shows_the_progress(
     client, coordinator, settings, tmp_path, capsys
 ):
     processes.postgres_only()
