@@ -1,11 +1,8 @@
-import threading
-import time
-
 import pytest
-from django.db import connection, connections
 
 from evaluations import services
 from evaluations.models import Evaluation, EvaluationTransition, Side
+from tests.concurrency import require_postgres, run_together, slow_down
 from tests.evaluations.conftest import complete
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -13,39 +10,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 @pytest.fixture
 def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (SELECT ... FOR UPDATE) need PostgreSQL")
+    require_postgres()
 
 
 def race(calls, monkeypatch):
     """Run ``calls`` (name → callable) at once; the log write is slowed down so that the
     second caller surely waits on the row lock."""
-    real_log = services._log
-
-    def slow_log(*args, **kwargs):
-        time.sleep(0.3)
-        return real_log(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_log", slow_log)
-    barrier = threading.Barrier(len(calls))
-    outcomes = {}
-
-    def act(name, function):
-        try:
-            barrier.wait()
-            function()
-            outcomes[name] = "ok"
-        except services.DomainError as refused:
-            outcomes[name] = refused.message
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=act, args=item) for item in calls.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    slow_down(monkeypatch, services, "_log")
+    return run_together(*calls.items())
 
 
 @pytest.mark.django_db(transaction=True)

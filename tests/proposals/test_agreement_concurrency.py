@@ -1,54 +1,20 @@
-import threading
-import time
-
 import pytest
-from django.db import connection, connections
 
 from proposals.agreements import services
 from proposals.models import Agreement, AgreementVersion
+from tests.concurrency import require_postgres, run_together, slow_down
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture
 def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (SELECT ... FOR UPDATE) need PostgreSQL")
-
-
-def run_at_once(*jobs):
-    """Run each (name, callable) in its own thread, all starting together; name → outcome."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = {}
-
-    def act(name, function):
-        try:
-            barrier.wait()
-            function()
-            outcomes[name] = "ok"
-        except services.DomainError as refused:
-            outcomes[name] = refused.message
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=act, args=job) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    return outcomes
+    require_postgres()
 
 
 @pytest.fixture
 def slow_log(monkeypatch):
-    real = services._log
-
-    def slow(**kwargs):
-        # Hold the row lock a little while, so that the other thread surely waits on it.
-        time.sleep(0.3)
-        return real(**kwargs)
-
-    monkeypatch.setattr(services, "_log", slow)
+    slow_down(monkeypatch, services, "_log")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -62,7 +28,7 @@ def test_two_amendments_started_at_once_make_one_version(
             agreement=Agreement.objects.get(pk=agreement.pk), by=by, reason="変更します。"
         )
 
-    outcomes = run_at_once(("promoter", amend(promoter)), ("coordinator", amend(coordinator)))
+    outcomes = run_together(("promoter", amend(promoter)), ("coordinator", amend(coordinator)))
 
     assert list(outcomes.values()).count("ok") == 1
     assert agreement.versions.count() == 2
@@ -92,7 +58,7 @@ def test_two_party_admins_confirming_at_once_complete_the_confirmation(
             version=AgreementVersion.objects.get(pk=version.pk), by=by, revision=version.revision
         )
 
-    outcomes = run_at_once(("first", confirm(cso_member)), ("second", confirm(second_admin)))
+    outcomes = run_together(("first", confirm(cso_member)), ("second", confirm(second_admin)))
 
     assert outcomes == {"first": "ok", "second": "ok"}
     version.refresh_from_db()

@@ -2,11 +2,10 @@
 save is refused with a clear Japanese message instead of silently overwriting the first (a
 version number carried by the form, checked in the form and again under the row lock)."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -15,6 +14,7 @@ from evaluations import services as evaluation_services
 from evaluations.models import Side
 from proposals import services
 from proposals.models import Proposal
+from tests.concurrency import run_together
 from tests.evaluations.conftest import FULL_PART, make_agreement
 from tests.factories import CSOFactory, MembershipFactory, ProposalFactory
 from tests.security.test_rights_follow_status import proposal_form_data
@@ -110,29 +110,6 @@ def test_the_service_refuses_a_stale_draft_version_under_the_lock(draft, two_mem
     assert CONFLICT in refused.value.message
     draft.refresh_from_db()
     assert (draft.title, draft.version) == ("一つ目", 2)
-
-
-def run_together(*actions):
-    """Each (name, callable) in its own thread and database connection; ok or the refusal."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = {}
-
-    def act(name, function):
-        try:
-            barrier.wait()
-            function()
-            outcomes[name] = "ok"
-        except services.DomainError as refused:
-            outcomes[name] = refused.message
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=act, args=action) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    return outcomes
 
 
 @pytest.mark.postgres

@@ -1,59 +1,27 @@
 """State transitions lock their row: two people acting on one advisor request at the same
 moment on PostgreSQL — one wins, the other is refused, and exactly one transition is logged."""
 
-import threading
-import time
-
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection, connections
 
 from advisors import services
 from advisors.models import AdvisorRequest, AdvisorRequestTransition
 from kyodo_portal.roles import Role
+from tests.concurrency import require_postgres, run_together, slow_down
 from tests.factories import DepartmentFactory, UserFactory
 from tests.outreach.factories import AdvisorRequestFactory, npo_admin
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
-def run_together(*actions, refusal=services.DomainError):
-    barrier = threading.Barrier(len(actions))
-    outcomes = {}
-
-    def act(name, function):
-        try:
-            barrier.wait()
-            function()
-            outcomes[name] = "ok"
-        except refusal as refused:
-            outcomes[name] = str(refused)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=act, args=action) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_withdrawal_and_decline_at_once_one_wins_and_one_transition(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks (SELECT ... FOR UPDATE) need PostgreSQL")
+    require_postgres()
     admin, cso = npo_admin()
     coordinator = UserFactory(is_staff=True, department=DepartmentFactory(name="県民協働課"))
     coordinator.groups.add(Group.objects.get(name=Role.COORDINATOR))
     advisor_request = AdvisorRequestFactory(cso=cso, requested_by=admin)
-    real_move = services._move
-
-    def slow_move(*args, **kwargs):
-        time.sleep(0.3)  # hold the row lock so the other transition surely waits on it
-        return real_move(*args, **kwargs)
-
-    monkeypatch.setattr(services, "_move", slow_move)
+    slow_down(monkeypatch, services, "_move")  # holds the row lock: the other one waits
 
     outcomes = run_together(
         (

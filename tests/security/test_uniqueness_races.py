@@ -11,7 +11,6 @@ import threading
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.urls import reverse
 
 from accounts import services as account_services
@@ -20,6 +19,7 @@ from cso_registry.forms import CSOProfileForm
 from cso_registry.models import CSO, Membership
 from kyodo_portal.models import User
 from kyodo_portal.roles import Role
+from tests.concurrency import require_postgres, run_together
 from tests.cso_registry.conftest import valid_profile
 from tests.factories import CSOFactory, UserFactory
 
@@ -168,35 +168,15 @@ def profile_data():
     return form.cleaned_data
 
 
-def run_together(*actions):
-    """Run each (name, callable) in its own thread and connection; collect ok or the error."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = {}
-
-    def act(name, function):
-        try:
-            barrier.wait()
-            function()
-            outcomes[name] = "ok"
-        except ValidationError as refused:
-            outcomes[name] = refused.message_dict
-        except Exception as error:  # an IntegrityError here is the 500 this file is about
-            outcomes[name] = type(error).__name__
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=act, args=action) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    return outcomes
+def _outcome(error):
+    # A ValidationError is the form's answer; anything else (an IntegrityError) is the 500
+    # this file is about.
+    return error.message_dict if isinstance(error, ValidationError) else type(error).__name__
 
 
 @pytest.fixture
 def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("two connections inserting at once need PostgreSQL")
+    require_postgres("two connections inserting at once need PostgreSQL")
 
 
 @pytest.mark.postgres
@@ -208,7 +188,9 @@ def test_two_sign_ups_with_one_address_at_once_make_one_account_and_no_error(pos
             email="hanako@example.jp", password="kusunoki-no-mori-2026", full_name="田中 花子"
         )
 
-    outcomes = run_together(("first", sign_up), ("second", sign_up))
+    outcomes = run_together(
+        ("first", sign_up), ("second", sign_up), refusal=Exception, describe=_outcome
+    )
 
     assert outcomes == {"first": "ok", "second": "ok"}
     assert User.objects.filter(email="hanako@example.jp").count() == 1
@@ -234,6 +216,8 @@ def test_two_registrations_of_one_corporate_number_at_once_one_cso_and_one_field
     outcomes = run_together(
         ("first", lambda: services.cso_register(by=first, data=data, notify=False)),
         ("second", lambda: services.cso_register(by=second, data=data, notify=False)),
+        refusal=Exception,
+        describe=_outcome,
     )
 
     assert sorted(outcomes.values(), key=str) == sorted(
