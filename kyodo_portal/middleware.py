@@ -88,6 +88,7 @@ class ProbeMiddleware:
 
     def __call__(self, request):
         probe = self.probes.get(request.path_info)
-        if probe is None:
+        if probe is None or carries_nul(request):
+            # A NUL goes the usual way, to RefuseNulMiddleware's 400, like on every page.
             return self.get_response(request)
         return probe(request)
