@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +30,7 @@ from proposals.models import (
 )
 from tests.evaluations.conftest import FULL_PART, fill_and_submit, make_agreement
 from tests.factories import ProposalFactory
-from tests.security.world import PDF, build_world, client_for
+from tests.security.world import PDF, client_for, module_world
 
 TODAY = datetime.date.today()
 
@@ -98,19 +97,11 @@ def _extras(world):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("private-media")
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            with override_settings(PRIVATE_MEDIA_ROOT=media):
-                built = build_world()
-                built.objects.update(_extras(built))
-            built.objects["private_media"] = media
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from module_world(
+        django_db_blocker,
+        tmp_path_factory,
+        extend=lambda built: built.objects.update(_extras(built)),
+    )
 
 
 def form_data(form, **overrides):

@@ -27,7 +27,7 @@ from outreach.filters import EventFilter
 from proposals.agreements.filters import ProjectFilter
 from proposals.filters import ThemeFilter
 from tests.factories import UserFactory
-from tests.security.world import build_world
+from tests.security.world import module_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -102,20 +102,10 @@ def check(response, query):
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("private-media")
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            from django.test import override_settings
+    def add_superuser(built):
+        built.users["superuser"] = UserFactory(is_staff=True, is_superuser=True)
 
-            with override_settings(PRIVATE_MEDIA_ROOT=media):
-                built = build_world()
-            built.users["superuser"] = UserFactory(is_staff=True, is_superuser=True)
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from module_world(django_db_blocker, tmp_path_factory, extend=add_superuser)
 
 
 def signed_in(world, actor):

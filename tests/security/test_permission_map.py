@@ -21,7 +21,14 @@ from kyodo_portal.permission_map import (
     rule_for,
     url_patterns,
 )
-from tests.security.world import ACTORS, KWARGS, SIGNED_OUT, build_world, client_for, entitled
+from tests.security.world import (
+    ACTORS,
+    KWARGS,
+    SIGNED_OUT,
+    client_for,
+    entitled,
+    module_world,
+)
 
 PATTERNS = list(url_patterns())
 # The admin is one prefix rule; the matrix opens its index (each app's admin tests cover the rest).
@@ -57,20 +64,7 @@ def test_a_pattern_missing_from_the_map_is_reported():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("private-media")
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            from django.test import override_settings
-
-            with override_settings(PRIVATE_MEDIA_ROOT=media):
-                built = build_world()
-            built.objects["private_media"] = media
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    yield from module_world(django_db_blocker, tmp_path_factory)
 
 
 def expected_statuses(rule, actor, method):

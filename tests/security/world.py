@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -311,3 +313,23 @@ def entitled(actor, access):
         in {"member_a", "plain_member_a", "promoter_x", "coordinator"},
         Access.STAFF: actor in STAFF,
     }[access]
+
+
+def module_world(django_db_blocker, tmp_path_factory, extend=None):
+    """For a module-scoped ``world`` fixture (``yield from module_world(...)``): the world built
+    once, its files in a temporary folder (``objects["private_media"]``), inside a transaction
+    rolled back after the module's last test. ``extend(world)`` adds what the module needs."""
+    media = tmp_path_factory.mktemp("private-media")
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(PRIVATE_MEDIA_ROOT=media):
+                built = build_world()
+                if extend is not None:
+                    extend(built)
+            built.objects["private_media"] = media
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
