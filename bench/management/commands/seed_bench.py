@@ -26,6 +26,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Count
 
 SCALES = {
     # CSOs and proposals from DESIGN.md「Data and scale」; themes and users in proportion.
@@ -35,6 +36,7 @@ SCALES = {
 BENCH_PASSWORD = "kyodo-bench-2026"
 BENCH_PROMOTER = "bench-suishin@example.jp"
 BENCH_COORDINATOR = "bench-kyodo@example.jp"
+BENCH_MEMBER = "bench-member@example.jp"
 CHUNK_ROWS = 20_000
 
 BUREAUS = [
@@ -288,6 +290,45 @@ def m2m_table(app_label, model_name, field):
     return apps.get_model(app_label, model_name)._meta.get_field(field).m2m_db_table()
 
 
+def ensure_bench_member():
+    """The benchmark's signed-in CSO member: 管理者 of the published CSO that leads the most
+    collaborations with a published evaluation (its /my/ pages then show proposals,
+    agreements and evaluations in every state). Idempotent; the CSO is the same for the same
+    data."""
+    user_model = apps.get_model("kyodo_portal", "User")
+    cso_model = apps.get_model("cso_registry", "CSO")
+    membership_model = apps.get_model("cso_registry", "Membership")
+    party_model = apps.get_model("proposals", "AgreementParty")
+    lead = (
+        party_model.objects.filter(
+            is_lead=True,
+            cso__status="published",
+            version__agreement__evaluations__status="published",
+        )
+        .values("cso")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "cso")
+        .values_list("cso", flat=True)
+        .first()
+    )
+    cso = cso_model.objects.get(pk=lead) if lead else cso_model.objects.order_by("pk").first()
+    user, _ = user_model.objects.get_or_create(
+        email=BENCH_MEMBER,
+        defaults={
+            "full_name": "ベンチ 会員",
+            "password": make_password(BENCH_PASSWORD),
+            "email_verified_at": datetime.now(UTC),
+        },
+    )
+    membership_model.objects.exclude(cso=cso).filter(user=user).delete()
+    membership_model.objects.update_or_create(
+        user=user,
+        cso=cso,
+        defaults={"role": "admin", "status": "active", "decided_at": datetime.now(UTC)},
+    )
+    return cso
+
+
 class Command(BaseCommand):
     help = (
         "ベンチマーク用の大量データ（県規模または全国規模）を投入します。"
@@ -307,6 +348,11 @@ class Command(BaseCommand):
             help="前回のベンチマーク用データ（CSO・提案・協定・振り返りなど）を消してから投入します。",
         )
         parser.add_argument(
+            "--member-only",
+            action="store_true",
+            help=f"{BENCH_MEMBER} を協働事業の多い公開 CSO の管理者にするだけで、ほかは投入しません。",
+        )
+        parser.add_argument(
             "--append",
             action="store_true",
             help="今あるデータに追加します（テストが二つの規模を作るときに使います）。",
@@ -320,6 +366,10 @@ class Command(BaseCommand):
         self.rng = random.Random(options["seed"])
         self.now = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
         cso_model = apps.get_model("cso_registry", "CSO")
+        if options["member_only"]:
+            cso = ensure_bench_member()
+            self.stdout.write(f"CSO メンバー {BENCH_MEMBER}: {cso}（id {cso.pk}）の管理者")
+            return
         if options["flush"]:
             self.flush()
         elif cso_model.objects.exists() and not options["append"]:
@@ -340,6 +390,7 @@ class Command(BaseCommand):
             if connection.vendor == "postgresql":
                 self.reset_sequences()
                 cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        ensure_bench_member()
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             step = time.monotonic()
             with connection.cursor() as cursor:
@@ -351,6 +402,7 @@ class Command(BaseCommand):
                 f"ベンチマーク用データを投入しました（{time.monotonic() - started:.1f} 秒）: "
                 f"CSO {counts['csos']:,}、提案 {counts['proposals']:,}。"
                 f" 推進員 {BENCH_PROMOTER} / 県民協働課 {BENCH_COORDINATOR}"
+                f" / CSO メンバー {BENCH_MEMBER}"
                 f"（パスワード {BENCH_PASSWORD}）"
             )
         )
