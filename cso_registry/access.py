@@ -14,6 +14,12 @@ def member_csos(user):
     return CSO.objects.of_member(user)
 
 
+def member_cso_ids(user):
+    """The ids of ``member_csos(user)`` as a subquery, for filters on other tables
+    (``cso__in=member_cso_ids(user)``): the quickest form for the database."""
+    return Membership.objects.cso_ids_of(user)
+
+
 def admin_csos(user):
     """The CSOs ``user`` is an active 管理者 of."""
     return CSO.objects.administered_by(user)

@@ -15,7 +15,19 @@ ways (``Evaluation.follow_up_proposal`` and ``proposal.source_evaluation``).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,9 +68,13 @@ class EvaluationQuerySet(models.QuerySet):
         return scope_to_department(self, user, field="agreement__department_id")
 
     def of_cso_member(self, user):
-        from proposals.models import Agreement
+        """Evaluations of the agreements the user's CSOs are parties to (the version in force):
+        ``Agreement.objects.of_party_member`` read through the evaluation's own agreement."""
+        from cso_registry.access import member_cso_ids
+        from proposals.models import AgreementParty
 
-        return self.filter(agreement__in=Agreement.objects.of_party_member(user))
+        parties = AgreementParty.objects.filter(cso__in=member_cso_ids(user))
+        return self.filter(agreement__current_version__in=parties.values("version"))
 
     def of_cso(self, cso):
         from proposals.models import Agreement
@@ -66,9 +82,16 @@ class EvaluationQuerySet(models.QuerySet):
         return self.filter(agreement__in=Agreement.objects.of_cso(cso))
 
     def with_submission_counts(self):
-        return self.annotate(
-            submitted_parts=Count("parts", filter=Q(parts__submitted_at__isnull=False))
+        # A subquery per row rather than a join and GROUP BY: with the GROUP BY, the database
+        # joined every evaluation's parts before keeping the member's (2 s at national scale).
+        submitted = (
+            EvaluationPart.objects.filter(evaluation=OuterRef("pk"), submitted_at__isnull=False)
+            .order_by()
+            .values("evaluation")
+            .annotate(count=Count("pk"))
+            .values("count")
         )
+        return self.annotate(submitted_parts=Coalesce(Subquery(submitted), 0))
 
     def for_listing(self):
         from proposals.models import AgreementParty
