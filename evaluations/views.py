@@ -5,7 +5,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from evaluations.models import Evaluation, EvaluationPart, Side, evaluable_agree
 from kyodo_portal.csv_export import streaming_csv_response
 from kyodo_portal.errors import refuse
 from kyodo_portal.models import Department
+from kyodo_portal.pagination import PublicListPaginator, is_filtered
 from proposals.models import Agreement
 
 PAGE_SIZE = 20
@@ -42,7 +42,14 @@ def public_evaluations():
 @require_safe
 def evaluation_list(request):
     evaluation_filter = EvaluationFilter(request.GET, queryset=public_evaluations())
-    page = Paginator(evaluation_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = PublicListPaginator(
+        evaluation_filter.qs,
+        PAGE_SIZE,
+        request=request,
+        name="evaluations",
+        estimate=not is_filtered(request),
+    )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "evaluations/evaluation_list.html",

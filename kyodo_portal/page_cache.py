@@ -254,6 +254,8 @@ def cache_public_page(view):
         if not timeout or not _reader_without_state(request):
             return view(request, *args, **kwargs)
         version = current_version()
+        # The parts of the page kept per version (kyodo_portal/fragments.py) use the same one.
+        request.public_data_version = version
         if version is None:
             return view(request, *args, **kwargs)
         key = page_key(request)

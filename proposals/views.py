@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kyodo_portal.errors import refuse
+from kyodo_portal.pagination import PublicListPaginator
 from kyodo_portal.request_input import object_id
 from kyodo_portal.uploads import attachment_response
 from proposals import services
@@ -33,7 +34,8 @@ def theme_list(request):
         .prefetch_related("activity_fields")
     )
     theme_filter = ThemeFilter(request.GET, queryset=themes, request=request)
-    page = Paginator(theme_filter.qs, 20).get_page(request.GET.get("page"))
+    paginator = PublicListPaginator(theme_filter.qs, 20, request=request, name="themes")
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

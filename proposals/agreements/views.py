@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kyodo_portal.errors import refuse
+from kyodo_portal.pagination import PublicListPaginator, is_filtered
 from kyodo_portal.uploads import attachment_response
 from proposals.access import (
     admin_party,
@@ -46,7 +47,10 @@ VERSION_TEXT = (
 def project_list(request):
     agreements = Agreement.objects.public().for_listing().order_by("-concluded_on", "-pk")
     project_filter = ProjectFilter(request.GET, queryset=agreements, request=request)
-    page = Paginator(project_filter.qs, 20).get_page(request.GET.get("page"))
+    paginator = PublicListPaginator(
+        project_filter.qs, 20, request=request, name="projects", estimate=not is_filtered(request)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
