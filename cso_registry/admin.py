@@ -144,6 +144,7 @@ class CSOAdmin(admin.ModelAdmin):
     search_fields = ["name", "furigana", "corporate_number"]
     list_select_related = ["municipality"]
     list_per_page = 50
+    show_full_result_count = False  # the filtered count is enough (350,000 CSOs nationally)
     readonly_fields = ["status", "verified_on", "created_at", "updated_at", "sheet_link"]
     fieldsets = [
         (
@@ -495,6 +496,7 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["status", "role"]
     search_fields = ["cso__name", "cso__furigana", "user__email", "user__full_name"]
     list_select_related = ["cso", "user"]
+    show_full_result_count = False
     readonly_fields = ["cso", "user", "role", "status", "created_at", "decided_at"]
     actions = ["approve_as_member", "approve_as_admin", "decline"]
 

@@ -226,6 +226,13 @@ class CSO(models.Model):
         verbose_name = _("CSO")
         verbose_name_plural = _("CSO")
         ordering = ["furigana", "id"]
+        indexes = [
+            # The admin's list of every CSO, whatever its status, in this order: a range scan
+            # of 50 rows, not a sort of 350,000 (the public directory has its own partial one).
+            models.Index(fields=["furigana", "id"], name="cso_admin_order_idx"),
+            # ... and filtered by status (申請中: 県民協働課's queue), counted from the index.
+            models.Index(fields=["status", "furigana", "id"], name="cso_admin_status_order_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["corporate_number"],

@@ -7,7 +7,7 @@ both parts are submitted. Every step goes through evaluations.services on its ow
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Q
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -27,7 +27,7 @@ from evaluations.models import (
     Side,
     evaluable_agreements,
 )
-from kyodo_portal.admin_site import HistoryInline, ScopedObjectMixin
+from kyodo_portal.admin_site import HistoryInline, ScopedObjectMixin, fiscal_year_filter
 from kyodo_portal.errors import refuse
 from proposals.models import Agreement
 
@@ -95,6 +95,15 @@ class StartForm(forms.Form):
         ).select_related("current_version")
 
 
+def submitted(side):
+    """The id of ``side``'s submitted part of the evaluation, or None: a subquery run for the
+    rows shown only (PostgreSQL may turn an EXISTS into one read of every part)."""
+    parts = EvaluationPart.objects.filter(
+        evaluation=OuterRef("pk"), side=side, submitted_at__isnull=False
+    )
+    return Subquery(parts.values("pk")[:1])
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
     list_display = (
@@ -106,7 +115,9 @@ class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
         "prefecture_submitted",
         "decision_display",
     )
-    list_filter = ("status", "kind", "fiscal_year", "decision", "agreement__department")
+    list_filter = ("status", "kind", fiscal_year_filter(), "decision", "agreement__department")
+    show_full_result_count = False
+    list_per_page = 50
     search_fields = ("agreement__versions__title",)
     readonly_fields = (
         "agreement_link",
@@ -137,15 +148,9 @@ class EvaluationAdmin(ScopedObjectMixin, admin.ModelAdmin):
                 "agreement__department__parent",
                 "follow_up_proposal",
             )
-            .annotate(
-                cso_done=Count(
-                    "parts", filter=Q(parts__side=Side.CSO, parts__submitted_at__isnull=False)
-                ),
-                prefecture_done=Count(
-                    "parts",
-                    filter=Q(parts__side=Side.PREFECTURE, parts__submitted_at__isnull=False),
-                ),
-            )
+            # A subquery per row shown, not a join with every part and a GROUP BY, which made
+            # the list, its count and its years read every evaluation (4.9 s at national scale).
+            .annotate(cso_done=submitted(Side.CSO), prefecture_done=submitted(Side.PREFECTURE))
         )
 
     def has_add_permission(self, request):

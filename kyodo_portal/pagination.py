@@ -49,6 +49,31 @@ def rounded(number, digits=3):
     return round(number / scale) * scale
 
 
+def bounded_count(queryset):
+    """(count, is_approximate): exact up to ESTIMATE_ABOVE rows (one query reading at most that
+    many), PostgreSQL's estimate rounded beyond it (another query, no read of the rows)."""
+    counted = queryset.order_by()[: ESTIMATE_ABOVE + 1].count()
+    if counted <= ESTIMATE_ABOVE:
+        return counted, False
+    estimate = estimated_rows(queryset)
+    if estimate is None:
+        return queryset.count(), False
+    return rounded(max(estimate, counted)), True
+
+
+class AdminListPaginator(Paginator):
+    """The admin's change lists (kyodo_portal/admin_site.py): a count that does not read more
+    than ESTIMATE_ABOVE rows; beyond, the estimate, which the page labels 約
+    (templates/admin/pagination.html)."""
+
+    is_approximate = False
+
+    @cached_property
+    def count(self):
+        count, self.is_approximate = bounded_count(self.object_list)
+        return count
+
+
 class PublicListPaginator(Paginator):
     """A paginator for a public list: its count is kept per public data version and filter,
     estimated above ESTIMATE_ABOVE rows (``is_approximate``), or — with ``cap`` — counted only up
@@ -74,13 +99,8 @@ class PublicListPaginator(Paginator):
             counted = queryset[: self.cap + 1].count()
             return min(counted, self.cap), counted > self.cap, False
         if self.estimate:
-            # Counted up to the threshold (one query, a bounded read); estimated beyond it.
-            counted = queryset[: ESTIMATE_ABOVE + 1].count()
-            if counted <= ESTIMATE_ABOVE:
-                return counted, False, False
-            estimate = estimated_rows(queryset)
-            if estimate is not None:
-                return rounded(max(estimate, counted)), False, True
+            count, approximate = bounded_count(queryset)
+            return count, False, approximate
         return queryset.count(), False, False
 
     @cached_property

@@ -3,6 +3,10 @@
 import datetime
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models.expressions import RawSQL
+
 
 class Era(NamedTuple):
     name: str
@@ -62,13 +66,35 @@ def fiscal_year_label(year):
 def fiscal_year_choices(queryset, field="fiscal_year"):
     """The fiscal years the rows of ``queryset`` hold in ``field`` (a path such as
     ``"agreement__fiscal_year"``), newest first, as choices: ``("2025", "令和7年度")``."""
-    years = (
-        queryset.exclude(**{field: None})
-        .order_by(f"-{field}")
-        .values_list(field, flat=True)
-        .distinct()
-    )
+    years = distinct_years(queryset.exclude(**{field: None}), field)
     return [(str(year), fiscal_year_label(year)) for year in years]
+
+
+def distinct_years(queryset, field):
+    """The distinct values of ``field`` in ``queryset``, newest first.
+
+    On PostgreSQL, one index probe per year (a loose index scan: the newest year, then the
+    newest one below it, and so on, in a recursive query) instead of reading every row for a
+    DISTINCT: 20 probes rather than a million rows for 県民協働課's list of proposals.
+    """
+    newest = queryset.order_by(f"-{field}").values_list(field, flat=True)
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(newest.distinct())
+    below = newest.filter(**{f"{field}__lt": RawSQL('"years"."year"', [])})
+    try:
+        first_sql, first_params = newest[:1].query.get_compiler(queryset.db).as_sql()
+        next_sql, next_params = below[:1].query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # a queryset that cannot hold a row (``none()``)
+        return []
+    sql = (
+        f'WITH RECURSIVE "years"("year") AS (({first_sql}) UNION ALL '
+        f'SELECT ({next_sql}) FROM "years" WHERE "years"."year" IS NOT NULL) '
+        'SELECT "year" FROM "years" WHERE "year" IS NOT NULL'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*first_params, *next_params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def fiscal_year_range(year):

@@ -235,6 +235,8 @@ class AgreementAdmin(ScopedObjectMixin, admin.ModelAdmin):
     ]
     list_select_related = ["current_version", "department__parent"]
     search_fields = ["versions__title", "versions__parties__cso__name"]
+    show_full_result_count = False
+    list_per_page = 50
     view_on_site = False
     inlines = [VersionListInline, ProgressTimelineInline, NewProgressInline, TransitionInline]
     readonly_fields = [

@@ -173,6 +173,11 @@ class Agreement(models.Model):
             models.Index(fields=["-concluded_on", "-id"], name="agreement_concluded_order_idx"),
             # The 締結年度 choices: DISTINCT read from the index alone.
             models.Index(fields=["fiscal_year", "status"], name="agreement_year_status_idx"),
+            # The admin's list, newest first: 県民協働課's (all) and a 推進員's (the department).
+            models.Index(fields=["-created_at", "-id"], name="agreement_created_order_idx"),
+            models.Index(
+                fields=["department", "-created_at", "-id"], name="agreement_dept_created_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -459,6 +459,8 @@ class Proposal(models.Model):
                 fields=["department", "fiscal_year", "status", "pre_consultation_opened_at"],
                 name="proposal_dept_year_visible_idx",
             ),
+            # 県民協働課's admin list (every department), newest first.
+            models.Index(fields=["-updated_at", "-id"], name="proposal_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
