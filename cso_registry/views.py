@@ -70,7 +70,8 @@ def cso_detail(request, pk):
             "cso": cso,
             "disclosure": cso.disclosure(),
             "today": timezone.localdate(),
-            "sections": render_detail_sections(request, cso),
+            # Rendered only when the page's public part is (kyodo_portal/fragments.py).
+            "sections": lambda: render_detail_sections(request, cso),
         },
     )
 

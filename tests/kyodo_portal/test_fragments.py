@@ -146,3 +146,19 @@ def test_figures_are_rounded_to_three_significant_digits():
     assert pagination.rounded(297_496) == 297_000
     assert pagination.rounded(12_345) == 12_300
     assert pagination.rounded(999) == 999
+
+
+def test_a_cso_page_keeps_its_public_part_but_not_the_persons_join_form(client):
+    cso = CSOFactory(name="佐賀みらい会", status=CSO.Status.PUBLISHED)
+    client.force_login(UserFactory())
+
+    _first, rendered = queries_of(client, cso.get_absolute_url())
+    second, kept = queries_of(client, cso.get_absolute_url())
+
+    assert kept < rendered
+    assert "佐賀みらい会" in second.text
+    assert "参加を申し込む" in second.text  # for this person, with their CSRF token
+    assert 'name="csrfmiddlewaretoken"' in second.text
+    client.logout()
+    client.cookies["messages"] = ""
+    assert "参加を申し込む" not in client.get(cso.get_absolute_url()).text
