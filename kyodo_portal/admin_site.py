@@ -237,7 +237,17 @@ class ScopedObjectMixin:
     our own views), rather than the admin's usual redirect to the index."""
 
     def get_object(self, request, object_id, from_field=None):
+        # A change page asks more than once (the page's own context, then Django's view): one
+        # read per request for a reading request.
+        key = (type(self), str(object_id), from_field)
+        read = getattr(request, "_scoped_objects", None)
+        if request.method in ("GET", "HEAD") and read is not None and key in read:
+            return read[key]
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404(_("見つからないか、担当外です。"))
+        if request.method in ("GET", "HEAD"):
+            if read is None:
+                read = request._scoped_objects = {}
+            read[key] = obj
         return obj
