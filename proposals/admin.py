@@ -124,6 +124,7 @@ class ThemeAdmin(ScopedObjectMixin, admin.ModelAdmin):
     form = ThemeAdminForm
     list_display = ["title", "department", "kind", "status", "opens_on", "closes_on"]
     list_filter = ["status", "kind"]
+    list_per_page = 50  # as the other lists: 100 rows cost twice the rendering
     list_select_related = ["department__parent"]
     search_fields = ["title"]
     date_hierarchy = "opens_on"
