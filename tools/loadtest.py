@@ -75,7 +75,23 @@ def options(text, name):
     return [v for v in re.findall(r'<option value="([^"]+)"', match.group(1) if match else "")]
 
 
-def journey(person, record, rng):
+def log_in(person, record):
+    person.request("ログイン画面", "/login/", record=record)
+    status, _text, _ = person.request(
+        "ログイン",
+        "/login/",
+        {"username": person.email, "password": person.password, "next": "/my/"},
+        record=record,
+    )
+    return status == 302
+
+
+def journey(person, record, rng, signed_in=False):
+    """The public pages, then the person's own; with ``signed_in`` the person logs in first, so
+    every page is rendered for them (never from the anonymous page cache) and their CSO's lists
+    are read too (issue 18)."""
+    if signed_in and not log_in(person, record):
+        return
     status, text, _ = person.request("トップ", "/", record=record)
     status, text, _ = person.request("CSO名簿", "/cso/", record=record)
     ids = re.findall(r'href="/cso/(\d+)/"', text)
@@ -90,17 +106,15 @@ def journey(person, record, rng):
     if evaluation_ids:
         person.request("振り返り", f"/evaluations/{rng.choice(evaluation_ids)}/", record=record)
     person.request("催し", "/events/", record=record)
-
-    person.request("ログイン画面", "/login/", record=record)
-    status, _text, _ = person.request(
-        "ログイン",
-        "/login/",
-        {"username": person.email, "password": person.password, "next": "/my/"},
-        record=record,
-    )
-    if status != 302:
+    if signed_in:
+        person.request("協働事業", "/projects/", record=record)
+    elif not log_in(person, record):
         return
     person.request("マイページ", "/my/", record=record)
+    if signed_in:
+        person.request("団体の提案", "/my/proposals/", record=record)
+        person.request("団体の協定", "/my/agreements/", record=record)
+        person.request("団体の振り返り", "/my/evaluations/", record=record)
     status, text, _ = person.request("提案の作成画面", "/my/proposals/new/", record=record)
     csos, departments = options(text, "cso"), options(text, "department")
     if status == 200 and csos and departments:
@@ -150,6 +164,11 @@ def main(argv=None):
     parser.add_argument("--password", default="kyodo-demo-2026")
     parser.add_argument("--p95-limit", type=float, default=1.0)
     parser.add_argument(
+        "--signed-in",
+        action="store_true",
+        help="log in first: every page of the journey is read by a signed-in person",
+    )
+    parser.add_argument(
         "--think",
         type=float,
         default=1.0,
@@ -175,7 +194,7 @@ def main(argv=None):
         person.think, person.rng = args.think, rng
         time.sleep(rng.random() * 2)  # ramp up over two seconds
         while time.monotonic() < deadline:
-            journey(person, record, rng)
+            journey(person, record, rng, signed_in=args.signed_in)
             with lock:
                 journeys[0] += 1
 

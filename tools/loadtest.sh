@@ -4,7 +4,8 @@
 # published CSO), gunicorn in production settings (DEBUG off, plain HTTP
 # on 127.0.0.1), then tools/loadtest.py. Not part of CI. LOADTEST_USERS (50), LOADTEST_DURATION
 # (120 s), LOADTEST_THINK (mean pause between clicks, 1 s; 0 = no pause), LOADTEST_WORKERS,
-# LOADTEST_PORT (8095) and LOADTEST_DATABASE_URL (…/kyodo_loadtest, dropped and recreated).
+# LOADTEST_PORT (8095), LOADTEST_DATABASE_URL (…/kyodo_loadtest, dropped and recreated) and
+# LOADTEST_SIGNED_IN=1 (every person logs in first and reads every page signed in).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -57,7 +58,7 @@ curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { cat "$WORK/gunicorn.lo
 echo "== $USERS 人で $DURATION 秒 (workers $WORKERS)"
 status=0
 $PY tools/loadtest.py --base "http://127.0.0.1:$PORT" --users "$USERS" --duration "$DURATION" \
-  --think "${LOADTEST_THINK:-1}" || status=$?
+  --think "${LOADTEST_THINK:-1}" ${LOADTEST_SIGNED_IN:+--signed-in} || status=$?
 if grep -q " 50[0-9] " "$WORK/gunicorn.log"; then
   echo "== 5xx を返したリクエスト"; grep " 50[0-9] " "$WORK/gunicorn.log" | head -20
 fi
