@@ -68,13 +68,16 @@ restore:
 
 # Load test (not in CI): 50 people for 2 minutes against gunicorn + PostgreSQL (database
 # kyodo_loadtest, recreated); fails on any 5xx or a p95 above 1 s. LOADTEST_USERS,
-# LOADTEST_DURATION, LOADTEST_DATABASE_URL, LOADTEST_WORKERS change it.
+# LOADTEST_DURATION, LOADTEST_DATABASE_URL, LOADTEST_WORKERS change it; LOADTEST_SIGNED_IN=1 logs
+# everyone in first (every page rendered for a signed-in person).
 loadtest: install
 	tools/loadtest.sh
 
-# Benchmark (issue 8; PostgreSQL; not in CI): `make seed-bench` (re)fills kyodo_bench_prefecture
+# Benchmark (issues 8 and 18; PostgreSQL; not in CI): `make seed-bench` (re)fills kyodo_bench_prefecture
 # and kyodo_bench_national with seed_bench; `make bench` (seeding first if a database is empty)
-# measures every key page through gunicorn and writes the table to bench-results/latest.md.
+# measures every key page through gunicorn — served to anonymous readers, and rendered for a reader,
+# a CSO member and staff against the floor, at both scales — and writes the tables to
+# bench-results/latest.md (issue 18's targets marked met or not; docs/bench.md).
 # BENCH_SCALES="prefecture" limits it to one scale; see bench/run.py for the other knobs.
 seed-bench: install
 	$(PY) bench/run.py seed

@@ -30,8 +30,9 @@ and the most time below them.
 Environment: BENCH_SCALES (default "prefecture national"), BENCH_REQUESTS (served, per page,
 default 200), BENCH_ROUNDS (rendered, per page, default 40; the keyword page takes at least 100
 for its p95), BENCH_CONCURRENCY (default 2, the number of gunicorn workers), BENCH_PORT (default
-8100), BENCH_EXPORT_RUNS (default 1), BENCH_DATABASE_URL_<SCALE> (default
-postgres://postgres@127.0.0.1:5432/kyodo_bench_<scale>).
+8100), BENCH_EXPORT_RUNS (default 1; 0 skips the export), BENCH_ONLY (a regular expression on
+"<page label> <who>": only those pages, for a quick look; the cross-scale files are not written),
+BENCH_DATABASE_URL_<SCALE> (default postgres://postgres@127.0.0.1:5432/kyodo_bench_<scale>).
 """
 
 import argparse
